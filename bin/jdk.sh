@@ -1,0 +1,32 @@
+# Sourced by bin/sessiond, bin/test and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Keeps JAVA_HOME when it already is one; otherwise takes the newest JDK >= 21 found under
+# /usr/lib/jvm (Temurin 25 on the reference machine).
+
+sessiond_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+
+sessiond_pick_jdk() {
+  local candidate major best="" best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(sessiond_java_major "$JAVA_HOME")
+    if [ "${major:-0}" -ge 21 ]; then
+      export JAVA_HOME
+      return 0
+    fi
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(sessiond_java_major "$candidate")
+    if [ "${major:-0}" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+      best="$candidate"
+      best_major="$major"
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "sessiond: no JDK >= 21 found (set JAVA_HOME, or install one under /usr/lib/jvm)" >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+}
