@@ -1,0 +1,84 @@
+package dev.sessiond.server;
+
+import dev.sessiond.server.auth.PasswordHasher;
+import dev.sessiond.server.config.Config;
+import dev.sessiond.server.config.ConfigException;
+import dev.sessiond.server.config.ConfigLoader;
+import dev.sessiond.server.config.Setting;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The command line: {@code java -jar sessiond-server.jar [--flag value]...}. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        if (Arrays.asList(args).contains("--help")) {
+            out.print(help());
+            return;
+        }
+        if (Arrays.asList(args).contains("--version")) {
+            out.println("sessiond " + version());
+            return;
+        }
+        Config config;
+        try {
+            config = ConfigLoader.load(System.getenv(), args);
+        } catch (ConfigException e) {
+            System.err.println("sessiond: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("starting sessiond {} with {}", version(), config);
+        SessiondServer server;
+        try {
+            server = new SessiondServer(config,
+                    Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()),
+                    Clock.systemUTC(), PasswordHasher.Cost.OWASP, System.err).start();
+        } catch (IOException | RuntimeException e) {
+            log.error("sessiond could not start: {}", e.toString());
+            System.err.println("sessiond: could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sessiond-shutdown"));
+        server.awaitTermination();
+    }
+
+    static String help() {
+        StringBuilder out = new StringBuilder();
+        out.append("sessiond ").append(version()).append(" - a gRPC session service\n\n")
+                .append("Usage: java -jar sessiond-server.jar [--flag value]...\n\n")
+                .append("Every flag has an environment variable; the flag wins.\n\n");
+        for (Setting s : Setting.values()) {
+            out.append(String.format("  %-28s %-32s %s (default: %s)%n",
+                    s.flag(), s.variable(), s.description(), s.defaultText()));
+        }
+        out.append(String.format("  %-28s %-32s %s%n", "--help", "", "print this help"));
+        out.append(String.format("  %-28s %-32s %s%n", "--version", "", "print the version"));
+        return out.toString();
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sessiond.server.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import dev.sessiond.server.error.NotImplementedException;
+import dev.sessiond.server.error.Reason;
+import dev.sessiond.server.error.SessiondException;
+import dev.sessiond.server.error.StoreUnavailableException;
+import dev.sessiond.server.store.StoreErrors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become gRPC statuses (AIP-193): a status code plus a
+ * {@code google.rpc.ErrorInfo} with domain {@code sessiond} and the reason. Anything that is
+ * not a {@link SessiondException} is a server bug: it is logged and answered with INTERNAL,
+ * never UNKNOWN, and its message is not shown to the caller.
+ */
+public final class ErrorMapper {
+
+    public static final String DOMAIN = "sessiond";
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {}
+
+    /** The status code that goes with each reason (SPEC §2 "Errors"). */
+    public static Status.Code statusOf(Reason reason) {
+        return switch (reason) {
+            case INVALID_CREDENTIALS, TOKEN_MALFORMED, TOKEN_SIGNATURE_INVALID, SESSION_EXPIRED, SESSION_NOT_FOUND,
+                    SERVER_CODE_MISMATCH, INSTANCE_NAME_MISMATCH -> Status.Code.UNAUTHENTICATED;
+            case USER_BLOCKED, PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case LOGIN_THROTTLED, LICENSE_LIMIT_REACHED -> Status.Code.RESOURCE_EXHAUSTED;
+            case CANT_REACTIVATE_SESSION -> Status.Code.FAILED_PRECONDITION;
+            case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+            case STORE_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+        };
+    }
+
+    /** The status exception to send for {@code failure}. */
+    public static StatusRuntimeException toStatusException(Throwable failure) {
+        SessiondException known = asKnown(failure);
+        if (known == null) {
+            log.error("internal error while serving a call", failure);
+            return Status.INTERNAL.withDescription("internal error; the server log has the details").asRuntimeException();
+        }
+        if (known instanceof NotImplementedException) {
+            return Status.UNIMPLEMENTED.withDescription(known.getMessage()).asRuntimeException();
+        }
+        ErrorInfo info = ErrorInfo.newBuilder()
+                .setDomain(DOMAIN)
+                .setReason(known.reason().name())
+                .putAllMetadata(known.metadata())
+                .build();
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(statusOf(known.reason()).value())
+                .setMessage(known.getMessage())
+                .addDetails(Any.pack(info))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    private static SessiondException asKnown(Throwable failure) {
+        if (failure instanceof SessiondException known) {
+            return known;
+        }
+        if (StoreErrors.isUnavailable(failure)) {
+            return new StoreUnavailableException(failure);
+        }
+        return null;
+    }
+}

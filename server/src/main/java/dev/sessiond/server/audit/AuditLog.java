@@ -1,0 +1,71 @@
+package dev.sessiond.server.audit;
+
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+
+/**
+ * Writes audit events in the caller's transaction, so that a state change and its event
+ * commit or roll back together. Text that came from callers is escaped: control characters
+ * become {@code \\uXXXX}, so an event row cannot forge line breaks in exported logs.
+ * Stateless and thread-safe.
+ */
+public final class AuditLog {
+
+    private static final int MAX_TEXT = 1024;
+
+    /** Records events on the given handle (inside the caller's transaction). */
+    public void record(Handle handle, List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Row> rows = events.stream().map(e -> new Row(
+                e.time().toEpochMilli(),
+                e.kind().name(),
+                e.sessionId().orElse(null),
+                e.userId().orElse(null),
+                escape(e.userLogin(), 256),
+                e.actor().userId().orElse(null),
+                escape(e.actor().login(), 256),
+                escape(e.actor().clientHost(), 255),
+                escape(e.actor().clientAddress(), 64),
+                e.authSource(),
+                escape(e.detail(), MAX_TEXT))).toList();
+        handle.attach(AuditDao.class).insert(rows);
+    }
+
+    public void record(Handle handle, AuditEvent event) {
+        record(handle, List.of(event));
+    }
+
+    /** Escapes control characters and backslashes, and cuts to {@code max} characters. */
+    static String escape(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.length() > max ? out.substring(0, max) : out.toString();
+    }
+
+    /** One event as stored. */
+    public record Row(long time, String kind, UUID session, UUID user, String login, UUID actor,
+            String actorLogin, String host, String address, String source, String detail) {}
+
+    interface AuditDao {
+        @SqlBatch("""
+                INSERT INTO session_events (time_ms, kind, session_id, user_id, user_login, actor_user_id,
+                                            actor_login, client_host, client_address, auth_source, detail)
+                VALUES (:time, :kind, :session, :user, :login, :actor, :actorLogin, :host, :address, :source, :detail)
+                """)
+        void insert(@BindMethods List<Row> rows);
+    }
+}

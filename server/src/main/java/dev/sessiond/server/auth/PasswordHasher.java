@@ -1,0 +1,89 @@
+package dev.sessiond.server.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashing (Bouncy Castle), stored in the PHC string format
+ * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. New hashes use the OWASP
+ * recommendation (19 MiB, 2 passes, 1 lane); verification reads the parameters from the
+ * stored string, so they can be raised later without invalidating old hashes. Thread-safe.
+ */
+public final class PasswordHasher {
+
+    /** The cost parameters of new hashes. */
+    public record Cost(int memoryKiB, int iterations, int parallelism) {
+        /** OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1. */
+        public static final Cost OWASP = new Cost(19_456, 2, 1);
+
+        public Cost {
+            if (memoryKiB < 8 * parallelism || iterations < 1 || parallelism < 1) {
+                throw new IllegalArgumentException("bad Argon2 cost: " + memoryKiB + "/" + iterations + "/" + parallelism);
+            }
+        }
+    }
+
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{22,})");
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    private final Cost cost;
+    private final SecureRandom random = new SecureRandom();
+    /** Verified against when the login is unknown, so that a miss costs as much as a hit. */
+    private final String decoy;
+
+    public PasswordHasher(Cost cost) {
+        this.cost = cost;
+        this.decoy = hash("decoy password for unknown logins");
+    }
+
+    /** Hashes a password with a fresh random salt. */
+    public String hash(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] hash = derive(password, salt, cost, HASH_BYTES);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=" + cost.memoryKiB() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
+                + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    }
+
+    /** Whether {@code password} matches {@code stored}; false for a malformed stored hash. */
+    public boolean verify(String password, String stored) {
+        Matcher m = PHC.matcher(stored);
+        if (!m.matches()) {
+            return false;
+        }
+        Cost storedCost = new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        byte[] salt = Base64.getDecoder().decode(m.group(4));
+        byte[] expected = Base64.getDecoder().decode(m.group(5));
+        byte[] actual = derive(password, salt, storedCost, expected.length);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** Spends the time of one verification without a real hash, for logins that do not exist. */
+    public void verifyDecoy(String password) {
+        verify(password, decoy);
+    }
+
+    private static byte[] derive(String password, byte[] salt, Cost cost, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(cost.memoryKiB())
+                .withIterations(cost.iterations())
+                .withParallelism(cost.parallelism())
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sessiond.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sessiond.server.session.ClientKinds;
+import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.user.LicenseType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The server's settings, read once at start by {@link ConfigLoader}. Immutable.
+ *
+ * @param grpcPort the gRPC listening port; 0 picks a free one
+ * @param dataDir the data directory (H2 files, generated token key)
+ * @param database how to reach the store
+ * @param serverCode the deployment's server code, signed into every token
+ * @param instanceName the deployment's instance name, signed into every token
+ * @param tokenKeyFile the file holding the token signing keys
+ * @param adminLogin the login of the administrator created on first start
+ * @param adminPassword that administrator's password; empty = generate and print one
+ * @param sessionPolicy timeouts and the activity write interval
+ * @param clientKinds which application ids are desktop and web clients
+ * @param defaultLicenseType the licence type of users created without one
+ * @param shutdownGrace how long in-flight calls may run after a shutdown request
+ */
+public record Config(
+        int grpcPort,
+        Path dataDir,
+        DatabaseConfig database,
+        String serverCode,
+        String instanceName,
+        Path tokenKeyFile,
+        String adminLogin,
+        Optional<String> adminPassword,
+        SessionPolicy sessionPolicy,
+        ClientKinds clientKinds,
+        LicenseType defaultLicenseType,
+        Duration shutdownGrace) {
+
+    public Config {
+        requireNonNull(dataDir, "dataDir");
+        requireNonNull(database, "database");
+        requireNonNull(serverCode, "serverCode");
+        requireNonNull(instanceName, "instanceName");
+        requireNonNull(tokenKeyFile, "tokenKeyFile");
+        requireNonNull(adminLogin, "adminLogin");
+        requireNonNull(adminPassword, "adminPassword");
+        requireNonNull(sessionPolicy, "sessionPolicy");
+        requireNonNull(clientKinds, "clientKinds");
+        requireNonNull(defaultLicenseType, "defaultLicenseType");
+        requireNonNull(shutdownGrace, "shutdownGrace");
+    }
+
+    /**
+     * How to reach the store.
+     *
+     * @param url a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql://...}
+     * @param user the database user
+     * @param password the database password (never logged)
+     * @param poolSize the maximum number of pooled connections
+     */
+    public record DatabaseConfig(String url, String user, String password, int poolSize) {
+        public DatabaseConfig {
+            requireNonNull(url, "url");
+            requireNonNull(user, "user");
+            requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseConfig[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Config[grpcPort=" + grpcPort + ", dataDir=" + dataDir + ", database=" + database
+                + ", serverCode=" + serverCode + ", instanceName=" + instanceName
+                + ", tokenKeyFile=" + tokenKeyFile + ", adminLogin=" + adminLogin
+                + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
+                + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace + "]";
+    }
+}

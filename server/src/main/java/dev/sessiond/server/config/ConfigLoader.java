@@ -1,0 +1,214 @@
+package dev.sessiond.server.config;
+
+import dev.sessiond.server.session.ClientKinds;
+import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.user.LicenseType;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link Config} from environment variables and command-line flags; a flag wins over
+ * its variable. Every bad value becomes a {@link ConfigException} naming the variable.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Duration MAX_ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(30);
+
+    private final Map<Setting, String> values;
+
+    private ConfigLoader(Map<Setting, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param env the environment, usually {@link System#getenv()}
+     * @param args the command-line flags, {@code --name value} or {@code --name=value}
+     */
+    public static Config load(Map<String, String> env, String... args) {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String value = env.get(setting.variable());
+            if (value != null) {
+                values.put(setting, value);
+            }
+        }
+        readFlags(args, values);
+        return new ConfigLoader(values).build();
+    }
+
+    private static void readFlags(String[] args, Map<Setting, String> values) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            Setting setting = bySetting(name);
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException(setting.variable(), "flag " + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            values.put(setting, value);
+        }
+    }
+
+    private static Setting bySetting(String flag) {
+        return Arrays.stream(Setting.values())
+                .filter(s -> s.flag().equals(flag))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(flag, "unknown flag (see --help)"));
+    }
+
+    private Config build() {
+        Path dataDir = path(Setting.DATA_DIR, "./data");
+        String dbUrl = text(Setting.DB_URL, "jdbc:h2:file:" + dataDir.resolve("sessiond"));
+        if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(Setting.DB_URL.variable(),
+                    "'" + dbUrl + "' is not supported (expected: jdbc:h2:... or jdbc:postgresql://...)");
+        }
+        var database = new Config.DatabaseConfig(
+                dbUrl, text(Setting.DB_USER, ""), text(Setting.DB_PASSWORD, ""),
+                integer(Setting.DB_POOL_SIZE, 10, 1, 1000));
+
+        Duration idle = duration(Setting.SESSION_IDLE_TIMEOUT, Duration.ofMinutes(30));
+        Duration desktopIdle = duration(Setting.DESKTOP_IDLE_TIMEOUT, idle);
+        Duration lifetime = duration(Setting.SESSION_MAX_LIFETIME, Duration.ofDays(7));
+        Duration shortestIdle = idle.compareTo(desktopIdle) <= 0 ? idle : desktopIdle;
+        Duration bound = shortestIdle.dividedBy(10);
+        Duration defaultInterval = bound.compareTo(MAX_ACTIVITY_WRITE_INTERVAL) < 0 ? bound : MAX_ACTIVITY_WRITE_INTERVAL;
+        Duration writeInterval = duration(Setting.ACTIVITY_WRITE_INTERVAL, defaultInterval);
+        if (writeInterval.compareTo(bound) > 0) {
+            throw new ConfigException(Setting.ACTIVITY_WRITE_INTERVAL.variable(),
+                    writeInterval + " (expected: <= shortest idle timeout / 10 = " + bound + ")");
+        }
+
+        return new Config(
+                integer(Setting.GRPC_PORT, 50051, 0, 65535),
+                dataDir,
+                database,
+                name(Setting.SERVER_CODE, "sessiond"),
+                name(Setting.INSTANCE_NAME, "default"),
+                path(Setting.TOKEN_KEY_FILE, dataDir.resolve("token-keys").toString()),
+                name(Setting.ADMIN_LOGIN, "admin"),
+                Optional.ofNullable(values.get(Setting.ADMIN_PASSWORD)).filter(p -> !p.isEmpty()),
+                new SessionPolicy(idle, desktopIdle, lifetime, writeInterval),
+                new ClientKinds(
+                        list(Setting.DESKTOP_APPLICATIONS, "desktop-client,admin-console,cli"),
+                        list(Setting.WEB_APPLICATIONS, "web-client,web-api")),
+                licenseType(Setting.DEFAULT_LICENSE_TYPE),
+                duration(Setting.SHUTDOWN_GRACE, Duration.ofSeconds(10)));
+    }
+
+    private String text(Setting setting, String fallback) {
+        return values.getOrDefault(setting, fallback);
+    }
+
+    private String name(Setting setting, String fallback) {
+        String value = text(setting, fallback).strip();
+        if (value.isEmpty() || value.length() > 128 || value.chars().anyMatch(Character::isISOControl)) {
+            throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: 1 to 128 printable characters)");
+        }
+        return value;
+    }
+
+    private Path path(Setting setting, String fallback) {
+        String value = text(setting, fallback);
+        try {
+            if (value.isBlank()) {
+                throw new InvalidPathException(value, "empty");
+            }
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(setting.variable(), "'" + value + "' is not a usable path");
+        }
+    }
+
+    private int integer(Setting setting, int fallback, int min, int max) {
+        String value = values.get(setting);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed < min || parsed > max) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: an integer from " + min + " to " + max + ")");
+        }
+    }
+
+    private Duration duration(Setting setting, Duration fallback) {
+        String value = values.get(setting);
+        if (value == null) {
+            return fallback;
+        }
+        Duration parsed = parseDuration(value.strip());
+        if (parsed == null || parsed.isNegative() || parsed.isZero()) {
+            throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: a positive duration such as 500ms, 45s, 30m, 8h, 7d or PT30M)");
+        }
+        return parsed;
+    }
+
+    /** Parses {@code 500ms}, {@code 45s}, {@code 30m}, {@code 8h}, {@code 7d} or ISO-8601; {@code null} if neither. */
+    static Duration parseDuration(String value) {
+        Matcher m = SHORT_DURATION.matcher(value);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(value.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private Set<String> list(Setting setting, String fallback) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String part : text(setting, fallback).split(",")) {
+            String id = part.strip();
+            if (!id.isEmpty()) {
+                ids.add(id);
+            }
+        }
+        return Set.copyOf(ids);
+    }
+
+    private LicenseType licenseType(Setting setting) {
+        String value = text(setting, "personal").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "personal" -> LicenseType.PERSONAL;
+            case "concurrent" -> LicenseType.CONCURRENT;
+            default -> throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: personal or concurrent)");
+        };
+    }
+}

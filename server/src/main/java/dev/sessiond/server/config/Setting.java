@@ -1,0 +1,57 @@
+package dev.sessiond.server.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting sessiond reads: an environment variable and its equivalent command-line flag
+ * ({@code SESSIOND_GRPC_PORT} ↔ {@code --grpc-port}). The README's configuration table and
+ * {@code --help} are made from this list.
+ */
+public enum Setting {
+    GRPC_PORT("50051", "gRPC listening port (0 = any free port)"),
+    DATA_DIR("./data", "data directory: the H2 store and the generated token key"),
+    DB_URL("jdbc:h2:file:<data dir>/sessiond", "JDBC URL of the store (H2 or PostgreSQL)"),
+    DB_USER("", "database user"),
+    DB_PASSWORD("", "database password"),
+    DB_POOL_SIZE("10", "maximum pooled database connections"),
+    SERVER_CODE("sessiond", "server code signed into tokens; tokens of another code are refused"),
+    INSTANCE_NAME("default", "instance name signed into tokens; replicas of one deployment share it"),
+    TOKEN_KEY_FILE("<data dir>/token-keys", "token signing keys; created with a random key when missing"),
+    ADMIN_LOGIN("admin", "login of the administrator created on first start"),
+    ADMIN_PASSWORD("(generated, printed once to stderr)", "password of that administrator"),
+    SESSION_IDLE_TIMEOUT("30m", "a session expires after this long without activity"),
+    DESKTOP_IDLE_TIMEOUT("(SESSION_IDLE_TIMEOUT)", "idle timeout of desktop-client sessions"),
+    SESSION_MAX_LIFETIME("7d", "a session expires this long after it was opened, however busy"),
+    ACTIVITY_WRITE_INTERVAL("(shortest idle timeout / 10, at most 30s)",
+            "validation writes a session's last activity at most once per interval"),
+    DESKTOP_APPLICATIONS("desktop-client,admin-console,cli", "application ids of desktop clients"),
+    WEB_APPLICATIONS("web-client,web-api", "application ids of web clients"),
+    DEFAULT_LICENSE_TYPE("personal", "licence type of users created without one: personal or concurrent"),
+    SHUTDOWN_GRACE("10s", "how long in-flight calls may finish after SIGTERM");
+
+    private final String defaultText;
+    private final String description;
+
+    Setting(String defaultText, String description) {
+        this.defaultText = defaultText;
+        this.description = description;
+    }
+
+    /** The environment variable, e.g. {@code SESSIOND_GRPC_PORT}. */
+    public String variable() {
+        return "SESSIOND_" + name();
+    }
+
+    /** The command-line flag, e.g. {@code --grpc-port}. */
+    public String flag() {
+        return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public String defaultText() {
+        return defaultText;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.sessiond.server.session;
+
+import dev.sessiond.server.user.LicenseType;
+import dev.sessiond.server.user.UserRowMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterRowMapper(SessionDao.StoredSessionMapper.class)
+interface SessionDao {
+
+    String SELECT = """
+            SELECT s.*, u.id AS u_id, u.login AS u_login, u.display_name AS u_display_name, u.is_admin AS u_is_admin,
+                   u.is_service AS u_is_service, u.license_type AS u_license_type, u.is_blocked AS u_is_blocked,
+                   u.create_time_ms AS u_create_time_ms, u.update_time_ms AS u_update_time_ms
+            FROM sessions s JOIN users u ON u.id = s.user_id""";
+
+    /** A stored session and the hash of its token's secret. */
+    record StoredSession(Session session, String secretHash) {}
+
+    /** A session about to be deleted, as much as its audit event needs. */
+    record Closing(UUID id, UUID userId, String login) {}
+
+    /** The columns of one insert. */
+    record Row(UUID id, String secretHash, UUID userId, UUID parentId, String applicationId, String clientKind,
+            String type, String licenseType, boolean active, String culture, String uiCulture, Integer utcOffset,
+            String clientHost, String clientAddress, String transport, String instanceName, String serverCode,
+            long createTime, long lastActivity, long lifetimeEnd) {}
+
+    @SqlUpdate("""
+            INSERT INTO sessions (id, secret_hash, user_id, parent_session_id, application_id, client_kind,
+                                  session_type, license_type, is_active, client_culture, client_ui_culture,
+                                  client_utc_offset_s, client_host, client_address, transport, instance_name,
+                                  server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
+            VALUES (:id, :secretHash, :userId, :parentId, :applicationId, :clientKind, :type, :licenseType,
+                    :active, :culture, :uiCulture, :utcOffset, :clientHost, :clientAddress, :transport,
+                    :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
+            """)
+    void insert(@BindMethods Row row);
+
+    @SqlQuery(SELECT + " WHERE s.id = :id")
+    Optional<StoredSession> findById(@Bind("id") UUID id);
+
+    /** The session and all sessions nested in it, at any depth; the session itself first. */
+    @SqlQuery("""
+            WITH RECURSIVE tree (id) AS (
+                SELECT id FROM sessions WHERE id = :id
+                UNION ALL
+                SELECT c.id FROM sessions c JOIN tree t ON c.parent_session_id = t.id
+            )
+            SELECT s.id, s.user_id, u.login FROM tree
+            JOIN sessions s ON s.id = tree.id JOIN users u ON u.id = s.user_id
+            """)
+    @RegisterRowMapper(ClosingMapper.class)
+    List<Closing> findTree(@Bind("id") UUID id);
+
+    @SqlQuery("SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms")
+    List<UUID> findIdsByUser(@Bind("userId") UUID userId);
+
+    /** Deletes the session; nested sessions go with it (ON DELETE CASCADE). */
+    @SqlUpdate("DELETE FROM sessions WHERE id = :id")
+    int delete(@Bind("id") UUID id);
+
+    @SqlUpdate("UPDATE sessions SET last_activity_ms = :time WHERE id = :id AND last_activity_ms < :time")
+    int touch(@Bind("id") UUID id, @Bind("time") long time);
+
+    @SqlBatch("UPDATE sessions SET last_activity_ms = :time WHERE id = :id AND last_activity_ms < :time")
+    int[] touchAll(@Bind("id") List<UUID> ids, @Bind("time") List<Long> times);
+
+    @SqlQuery("SELECT version FROM configuration WHERE id = 1")
+    long configurationVersion();
+
+    final class StoredSessionMapper implements RowMapper<StoredSession> {
+        private final UserRowMapper users = new UserRowMapper("u_");
+
+        @Override
+        public StoredSession map(ResultSet rs, StatementContext ctx) throws SQLException {
+            int offset = rs.getInt("client_utc_offset_s");
+            Optional<ZoneOffset> utcOffset = rs.wasNull() ? Optional.empty() : Optional.of(ZoneOffset.ofTotalSeconds(offset));
+            ClientContext client = new ClientContext(
+                    nonNull(rs.getString("client_culture")),
+                    nonNull(rs.getString("client_ui_culture")),
+                    utcOffset,
+                    rs.getString("client_host"),
+                    rs.getString("client_address"),
+                    rs.getString("transport"));
+            Session session = new Session(
+                    rs.getObject("id", UUID.class),
+                    users.map(rs, ctx),
+                    Optional.ofNullable(rs.getObject("parent_session_id", UUID.class)),
+                    rs.getString("application_id"),
+                    ClientKind.valueOf(rs.getString("client_kind")),
+                    SessionType.valueOf(rs.getString("session_type")),
+                    LicenseType.valueOf(rs.getString("license_type")),
+                    rs.getBoolean("is_active"),
+                    client,
+                    rs.getString("instance_name"),
+                    rs.getString("server_code"),
+                    Instant.ofEpochMilli(rs.getLong("create_time_ms")),
+                    Instant.ofEpochMilli(rs.getLong("last_activity_ms")),
+                    Instant.ofEpochMilli(rs.getLong("lifetime_end_ms")));
+            return new StoredSession(session, rs.getString("secret_hash"));
+        }
+
+        private static String nonNull(String value) {
+            return value == null ? "" : value;
+        }
+    }
+
+    final class ClosingMapper implements RowMapper<Closing> {
+        @Override
+        public Closing map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"));
+        }
+    }
+}

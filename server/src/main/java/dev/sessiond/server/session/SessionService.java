@@ -1,0 +1,289 @@
+package dev.sessiond.server.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sessiond.server.audit.Actor;
+import dev.sessiond.server.audit.AuditEvent;
+import dev.sessiond.server.audit.AuditLog;
+import dev.sessiond.server.audit.EventKind;
+import dev.sessiond.server.auth.TokenCodec;
+import dev.sessiond.server.auth.TokenCodec.Claims;
+import dev.sessiond.server.auth.TokenCodec.IssuedToken;
+import dev.sessiond.server.error.AccessDeniedException;
+import dev.sessiond.server.error.AlreadyExistsException;
+import dev.sessiond.server.error.AuthenticationException;
+import dev.sessiond.server.error.Reason;
+import dev.sessiond.server.session.SessionDao.Closing;
+import dev.sessiond.server.session.SessionDao.StoredSession;
+import dev.sessiond.server.store.StoreErrors;
+import dev.sessiond.server.user.User;
+import dev.sessiond.server.user.UserSessionsCloser;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Opens, validates and closes sessions (SPEC §3). Expiry is decided here, from the injected
+ * clock: idle timeout (per client kind) and maximum lifetime, whichever ends first. Validation
+ * reads the store but does not write it; activity goes through {@link ActivityRecorder}.
+ * Thread-safe.
+ */
+public final class SessionService implements UserSessionsCloser {
+
+    /** How a session ends, for its audit event. */
+    public enum CloseKind {
+        /** By its owner or by trusted server code. */
+        CLOSED(EventKind.CLOSED),
+        /** By an administrator. */
+        BY_ADMIN(EventKind.CLOSED_BY_ADMIN),
+        /** Because all of its user's sessions were deleted. */
+        USER_SESSIONS_DELETED(EventKind.USER_SESSIONS_DELETED);
+
+        private final EventKind event;
+
+        CloseKind(EventKind event) {
+            this.event = event;
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final TokenCodec tokens;
+    private final SessionPolicy policy;
+    private final ClientKinds clientKinds;
+    private final ActivityRecorder activity;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
+            ActivityRecorder activity, AuditLog audit, Clock clock) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.policy = requireNonNull(policy, "policy");
+        this.clientKinds = requireNonNull(clientKinds, "clientKinds");
+        this.activity = requireNonNull(activity, "activity");
+        this.audit = requireNonNull(audit, "audit");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public String serverCode() {
+        return tokens.serverCode();
+    }
+
+    public String instanceName() {
+        return tokens.instanceName();
+    }
+
+    /** Opens a session for {@code user}, who has been authenticated (or vouched for) already. */
+    public OpenedSession open(User user, OpenSpec spec) {
+        if (user.isBlocked()) {
+            throw AccessDeniedException.userBlocked();
+        }
+        Instant now = now();
+        UUID id = spec.id().orElseGet(UUID::randomUUID);
+        Instant lifetimeEnd = policy.lifetimeEnd(now);
+        SessionType type = spec.type().orElse(user.isService() ? SessionType.SERVICE : SessionType.SERVER);
+        ClientContext client = spec.client();
+        Session session = new Session(id, user, spec.parentId(), spec.applicationId(),
+                clientKinds.of(spec.applicationId()), type, user.licenseType(), true, client,
+                tokens.instanceName(), tokens.serverCode(), now, now, lifetimeEnd);
+        IssuedToken token = tokens.issue(id, user.id(), lifetimeEnd);
+        var row = new SessionDao.Row(id, token.secretHash(), user.id(), spec.parentId().orElse(null),
+                session.applicationId(), session.clientKind().name(), type.name(), session.licenseType().name(),
+                true, emptyToNull(client.culture()), emptyToNull(client.uiCulture()),
+                client.utcOffset().map(o -> o.getTotalSeconds()).orElse(null),
+                client.clientHost(), client.clientAddress(), client.transport(),
+                session.instanceName(), session.serverCode(),
+                now.toEpochMilli(), now.toEpochMilli(), lifetimeEnd.toEpochMilli());
+        try {
+            StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
+                h.attach(SessionDao.class).insert(row);
+                audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
+                        .withAuthSource(spec.authSource()));
+            }));
+        } catch (UnableToExecuteStatementException e) {
+            if (StoreErrors.isUniqueViolation(e)) {
+                throw new AlreadyExistsException("session.id: a session with id " + id + " exists already");
+            }
+            throw e;
+        }
+        return new OpenedSession(token.token(), session);
+    }
+
+    /**
+     * Validates a token completely and records the use (SPEC §3 "Validation").
+     *
+     * @throws AuthenticationException when the token or its session is not usable
+     */
+    public Session validate(String token) {
+        Claims claims = tokens.verify(token);
+        StoredSession stored = load(claims.sessionId())
+                .filter(s -> s.session().user().id().equals(claims.userId()))
+                .filter(s -> constantTimeEquals(s.secretHash(), claims.secretHash()))
+                .orElseThrow(SessionService::notFound);
+        Instant now = now();
+        Session session = withRememberedActivity(stored.session());
+        checkNotExpired(session, now);
+        activity.record(session.id(), now);
+        return session.withLastActivity(now);
+    }
+
+    /** Checks what the token carries by itself (format, signature, deployment, lifetime); no store access. */
+    public Claims validateBasicFields(String token) {
+        return tokens.verify(token);
+    }
+
+    /** The open session with this id, without recording activity; empty when missing or expired. */
+    public Optional<Session> tryGet(UUID id) {
+        Instant now = now();
+        return load(id).map(s -> withRememberedActivity(s.session())).filter(s -> !isExpired(s, now));
+    }
+
+    /** Records activity now, written through at once. @return whether the session was open */
+    public boolean updateLastActivity(UUID id) {
+        Instant now = now();
+        Optional<Session> open = tryGet(id);
+        if (open.isEmpty()) {
+            return false;
+        }
+        StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.touch(id, now.toEpochMilli())));
+        activity.record(id, now);
+        return true;
+    }
+
+    /**
+     * Closes a session and its nested sessions, with audit events.
+     *
+     * @return whether the session was open (existed and had not expired)
+     */
+    public boolean close(UUID id, CloseKind kind, Actor actor) {
+        Instant now = now();
+        return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
+            Optional<StoredSession> stored = h.attach(SessionDao.class).findById(id);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
+            return deleteTree(h, id, kind, actor, now, true) > 0 && wasOpen;
+        }));
+    }
+
+    /** Deletes a session and its nested sessions without audit events. @return whether it was open */
+    public boolean remove(UUID id) {
+        Instant now = now();
+        return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
+            Optional<StoredSession> stored = h.attach(SessionDao.class).findById(id);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
+            return deleteTree(h, id, CloseKind.CLOSED, Actor.SERVER, now, false) > 0 && wasOpen;
+        }));
+    }
+
+    /** Closes every session of a user, with audit events. @return how many of the user's sessions were deleted */
+    public int deleteUserSessions(UUID userId, Actor actor) {
+        return StoreErrors.guard(() -> jdbi.inTransaction(h -> closeAll(h, userId, actor, "")));
+    }
+
+    @Override
+    public int closeAll(Handle handle, UUID userId, Actor actor, String why) {
+        Instant now = now();
+        int closed = 0;
+        for (UUID id : handle.attach(SessionDao.class).findIdsByUser(userId)) {
+            // a nested session of the user may already have gone with its parent
+            if (deleteTree(handle, id, CloseKind.USER_SESSIONS_DELETED, actor, now, true, why) > 0) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** The store-wide configuration version. */
+    public long configurationVersion() {
+        return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion));
+    }
+
+    private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit) {
+        return deleteTree(h, id, kind, actor, now, withAudit, "");
+    }
+
+    private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
+        SessionDao dao = h.attach(SessionDao.class);
+        List<Closing> tree = withAudit ? dao.findTree(id) : List.of();
+        int deleted = dao.delete(id);
+        if (deleted == 0) {
+            return 0;
+        }
+        if (withAudit) {
+            List<AuditEvent> events = new ArrayList<>(tree.size());
+            for (Closing closing : tree) {
+                EventKind event = closing.id().equals(id) ? kind.event : EventKind.CLOSED_WITH_PARENT;
+                events.add(AuditEvent.ofSession(now, event, closing.id(), closing.userId(), closing.login(), actor)
+                        .withDetail(why));
+            }
+            audit.record(h, events);
+        }
+        for (Closing closing : tree) {
+            activity.forget(closing.id());
+        }
+        activity.forget(id);
+        return deleted;
+    }
+
+    /** Times are stored in milliseconds; keep them so in memory too, so reads agree with writes. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private Optional<StoredSession> load(UUID id) {
+        return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.findById(id)));
+    }
+
+    private Session withRememberedActivity(Session session) {
+        return activity.latest(session.id())
+                .filter(t -> t.isAfter(session.lastActivity()))
+                .map(session::withLastActivity)
+                .orElse(session);
+    }
+
+    /** When the session expires if it is not used again. */
+    public Instant expireTime(Session session) {
+        return policy.expireTime(session.clientKind(), session.lastActivity(), session.lifetimeEnd());
+    }
+
+    private boolean isExpired(Session session, Instant now) {
+        return !now.isBefore(expireTime(session));
+    }
+
+    private void checkNotExpired(Session session, Instant now) {
+        if (!now.isBefore(session.lifetimeEnd())) {
+            throw new AuthenticationException(Reason.SESSION_EXPIRED,
+                    "the session reached its maximum lifetime at " + session.lifetimeEnd());
+        }
+        if (isExpired(session, now)) {
+            throw new AuthenticationException(Reason.SESSION_EXPIRED,
+                    "the session was idle for longer than " + policy.idleTimeout(session.clientKind()));
+        }
+    }
+
+    private static AuthenticationException notFound() {
+        return new AuthenticationException(Reason.SESSION_NOT_FOUND, "the session was closed or never existed");
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sessiond.server.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sessiond.server.audit.AuditEvent;
+import dev.sessiond.server.audit.AuditLog;
+import dev.sessiond.server.audit.EventKind;
+import dev.sessiond.server.error.NotImplementedException;
+import dev.sessiond.server.error.SessiondException;
+import dev.sessiond.server.store.StoreErrors;
+import dev.sessiond.server.user.User;
+import dev.sessiond.server.user.UserService;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Password sign-in: checks a login and password and opens a client session. Refused logins
+ * are recorded in the audit trail (the login as typed, escaped; never the password).
+ * Thread-safe.
+ */
+public final class SignInService {
+
+    public static final String AUTH_LOCAL = "local";
+
+    private final UserService users;
+    private final SessionService sessions;
+    private final AuditLog audit;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public SignInService(UserService users, SessionService sessions, AuditLog audit, Jdbi jdbi, Clock clock) {
+        this.users = requireNonNull(users, "users");
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.audit = requireNonNull(audit, "audit");
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /**
+     * @param domain the directory domain; empty for local users
+     */
+    public OpenedSession signIn(String login, String password, String domain, String applicationId, ClientContext client) {
+        if (!domain.isEmpty() || login.indexOf('\\') >= 0) {
+            throw new NotImplementedException("directory (LDAP) sign-in for domain logins");
+        }
+        User user;
+        try {
+            user = users.authenticate(login, password);
+        } catch (SessiondException refused) {
+            recordFailure(login, client, refused);
+            throw refused;
+        }
+        return sessions.open(user, new OpenSpec(Optional.empty(), applicationId, Optional.of(SessionType.CLIENT),
+                client, Optional.empty(), AUTH_LOCAL, client.anonymousActor()));
+    }
+
+    private void recordFailure(String login, ClientContext client, SessiondException refused) {
+        if (refused.reason() == null || StoreErrors.isUnavailable(refused.getCause())) {
+            return;
+        }
+        Optional<User> known = users.findByLogin(login);
+        var event = new AuditEvent(clock.instant(), EventKind.LOGIN_FAILED, Optional.empty(),
+                known.map(User::id), login, client.anonymousActor(), AUTH_LOCAL, refused.reason().name());
+        StoreErrors.guard(() -> jdbi.inTransaction(h -> {
+            audit.record(h, event);
+            return null;
+        }));
+    }
+}
