@@ -165,19 +165,15 @@ public final class SessionService implements UserSessionsCloser {
      * @return whether the session was open (existed and had not expired)
      */
     public boolean close(UUID id, CloseKind kind, Actor actor) {
-        Instant now = now();
-        return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-            Optional<StoredSession> stored = h.attach(SessionDao.class).findById(id);
-            if (stored.isEmpty()) {
-                return false;
-            }
-            boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
-            return deleteTree(h, id, kind, actor, now, true) > 0 && wasOpen;
-        }));
+        return end(id, kind, actor, true);
     }
 
     /** Deletes a session and its nested sessions without audit events. @return whether it was open */
     public boolean remove(UUID id) {
+        return end(id, CloseKind.CLOSED, Actor.SERVER, false);
+    }
+
+    private boolean end(UUID id, CloseKind kind, Actor actor, boolean withAudit) {
         Instant now = now();
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             Optional<StoredSession> stored = h.attach(SessionDao.class).findById(id);
@@ -185,7 +181,7 @@ public final class SessionService implements UserSessionsCloser {
                 return false;
             }
             boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
-            return deleteTree(h, id, CloseKind.CLOSED, Actor.SERVER, now, false) > 0 && wasOpen;
+            return deleteTree(h, id, kind, actor, now, withAudit, "") > 0 && wasOpen;
         }));
     }
 
@@ -210,10 +206,6 @@ public final class SessionService implements UserSessionsCloser {
     /** The store-wide configuration version. */
     public long configurationVersion() {
         return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion));
-    }
-
-    private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit) {
-        return deleteTree(h, id, kind, actor, now, withAudit, "");
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
