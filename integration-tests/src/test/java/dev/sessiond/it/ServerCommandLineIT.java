@@ -44,7 +44,8 @@ class ServerCommandLineIT {
             "SESSIOND_DESKTOP_APPLICATIONS",
             "SESSIOND_WEB_APPLICATIONS",
             "SESSIOND_DEFAULT_LICENSE_TYPE",
-            "SESSIOND_SHUTDOWN_GRACE");
+            "SESSIOND_SHUTDOWN_GRACE",
+            "SESSIOND_LOG_LEVEL");
 
     private static final Pattern VARIABLE = Pattern.compile("\\bSESSIOND_[A-Z0-9_]+\\b");
 
@@ -56,7 +57,8 @@ class ServerCommandLineIT {
                 arguments(Map.of("SESSIOND_GRPC_PORT", "notaport"), new String[0], "SESSIOND_GRPC_PORT", "notaport"),
                 arguments(Map.of(), new String[] {"--grpc-port", "70000"}, "SESSIOND_GRPC_PORT", "70000"),
                 arguments(Map.of("SESSIOND_SESSION_IDLE_TIMEOUT", "soon"), new String[0],
-                        "SESSIOND_SESSION_IDLE_TIMEOUT", "soon"));
+                        "SESSIOND_SESSION_IDLE_TIMEOUT", "soon"),
+                arguments(Map.of("SESSIOND_LOG_LEVEL", "loud"), new String[0], "SESSIOND_LOG_LEVEL", "loud"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
