@@ -39,6 +39,10 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // logback.xml reads ${SESSIOND_LOG_LEVEL}, preferring a system property to the environment: this hands
+        // it the checked value, from the flag or the variable. It must precede the first logger, which
+        // initialises logback.
+        System.setProperty(Setting.LOG_LEVEL.variable(), config.logLevel());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("starting sessiond {} with {}", version(), config);
         SessiondServer server;

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param clientKinds which application ids are desktop and web clients
  * @param defaultLicenseType the licence type of users created without one
  * @param shutdownGrace how long in-flight calls may run after a shutdown request
+ * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
  */
 public record Config(
         int grpcPort,
@@ -37,7 +38,8 @@ public record Config(
         SessionPolicy sessionPolicy,
         ClientKinds clientKinds,
         LicenseType defaultLicenseType,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        String logLevel) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -51,6 +53,7 @@ public record Config(
         requireNonNull(clientKinds, "clientKinds");
         requireNonNull(defaultLicenseType, "defaultLicenseType");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(logLevel, "logLevel");
     }
 
     /**
@@ -80,6 +83,7 @@ public record Config(
                 + ", serverCode=" + serverCode + ", instanceName=" + instanceName
                 + ", tokenKeyFile=" + tokenKeyFile + ", adminLogin=" + adminLogin
                 + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
-                + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace + "]";
+                + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
+                + ", logLevel=" + logLevel + "]";
     }
 }

@@ -25,6 +25,7 @@ public final class ConfigLoader {
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Duration MAX_ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(30);
+    private static final Set<String> LOG_LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     private final Map<Setting, String> values;
 
@@ -113,7 +114,8 @@ public final class ConfigLoader {
                         list(Setting.DESKTOP_APPLICATIONS, "desktop-client,admin-console,cli"),
                         list(Setting.WEB_APPLICATIONS, "web-client,web-api")),
                 licenseType(Setting.DEFAULT_LICENSE_TYPE),
-                duration(Setting.SHUTDOWN_GRACE, Duration.ofSeconds(10)));
+                duration(Setting.SHUTDOWN_GRACE, Duration.ofSeconds(10)),
+                logLevel(Setting.LOG_LEVEL));
     }
 
     private String text(Setting setting, String fallback) {
@@ -200,6 +202,15 @@ public final class ConfigLoader {
             }
         }
         return Set.copyOf(ids);
+    }
+
+    private String logLevel(Setting setting) {
+        String value = text(setting, "INFO").strip().toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(value)) {
+            throw new ConfigException(setting.variable(),
+                    "'" + text(setting, "") + "' (expected: ERROR, WARN, INFO, DEBUG or TRACE)");
+        }
+        return value;
     }
 
     private LicenseType licenseType(Setting setting) {

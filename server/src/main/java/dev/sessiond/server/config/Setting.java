@@ -27,7 +27,8 @@ public enum Setting {
     DESKTOP_APPLICATIONS("desktop-client,admin-console,cli", "application ids of desktop clients"),
     WEB_APPLICATIONS("web-client,web-api", "application ids of web clients"),
     DEFAULT_LICENSE_TYPE("personal", "licence type of users created without one: personal or concurrent"),
-    SHUTDOWN_GRACE("10s", "how long in-flight calls may finish after SIGTERM");
+    SHUTDOWN_GRACE("10s", "how long in-flight calls may finish after SIGTERM"),
+    LOG_LEVEL("INFO", "log level: ERROR, WARN, INFO, DEBUG or TRACE");
 
     private final String defaultText;
     private final String description;
