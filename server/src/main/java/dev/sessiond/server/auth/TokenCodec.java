@@ -124,7 +124,10 @@ public final class TokenCodec {
         }
         byte[] key = keys.key(parts[1]);
         byte[] presentedMac = decode(parts[3]);
-        if (key == null || !MessageDigest.isEqual(presentedMac, mac(key, token.substring(0, macDot)))) {
+        // The decoder ignores the unused low bits of the last character, so several strings
+        // decode to the right mac; only the canonical one is the token that was issued.
+        if (key == null || !MessageDigest.isEqual(presentedMac, mac(key, token.substring(0, macDot)))
+                || !B64.encodeToString(presentedMac).equals(parts[3])) {
             throw new AuthenticationException(Reason.TOKEN_SIGNATURE_INVALID,
                     "the token's signature is not valid for this deployment");
         }
