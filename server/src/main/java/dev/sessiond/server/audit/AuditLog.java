@@ -40,20 +40,31 @@ public final class AuditLog {
         record(handle, List.of(event));
     }
 
-    /** Escapes control characters and backslashes, and cuts to {@code max} characters. */
+    /**
+     * Escapes control characters and backslashes, and cuts to at most {@code max} characters,
+     * never inside an escape or a surrogate pair.
+     */
     static String escape(String text, int max) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length() && out.length() < max; i++) {
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            String piece;
             if (c == '\\') {
-                out.append("\\\\");
+                piece = "\\\\";
             } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                out.append(String.format("\\u%04x", (int) c));
+                piece = String.format("\\u%04x", (int) c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                piece = text.substring(i, i + 2);
+                i++;
             } else {
-                out.append(c);
+                piece = String.valueOf(c);
             }
+            if (out.length() + piece.length() > max) {
+                break;
+            }
+            out.append(piece);
         }
-        return out.length() > max ? out.substring(0, max) : out.toString();
+        return out.toString();
     }
 
     /** One event as stored. */

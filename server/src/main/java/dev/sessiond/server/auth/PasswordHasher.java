@@ -60,11 +60,15 @@ public final class PasswordHasher {
         if (!m.matches()) {
             return false;
         }
-        Cost storedCost = new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-        byte[] salt = Base64.getDecoder().decode(m.group(4));
-        byte[] expected = Base64.getDecoder().decode(m.group(5));
-        byte[] actual = derive(password, salt, storedCost, expected.length);
-        return MessageDigest.isEqual(expected, actual);
+        try {
+            Cost storedCost = new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+            byte[] salt = Base64.getDecoder().decode(m.group(4));
+            byte[] expected = Base64.getDecoder().decode(m.group(5));
+            byte[] actual = derive(password, salt, storedCost, expected.length);
+            return MessageDigest.isEqual(expected, actual);
+        } catch (IllegalArgumentException e) {
+            return false; // impossible parameters or base64 of an impossible length
+        }
     }
 
     /** Spends the time of one verification without a real hash, for logins that do not exist. */

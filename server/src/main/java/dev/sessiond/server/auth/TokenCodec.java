@@ -37,7 +37,11 @@ public final class TokenCodec {
     private static final String PREFIX = "sd1";
     private static final int FORMAT_VERSION = 1;
     private static final int SECRET_BYTES = 32;
-    private static final int MAX_TOKEN_LENGTH = 1024;
+    /**
+     * Above the longest token issue() can produce: server code and instance name of 128
+     * characters take up to 384 bytes each in the payload, which makes tokens of ~1,210 characters.
+     */
+    private static final int MAX_TOKEN_LENGTH = 2048;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
 
@@ -124,7 +128,10 @@ public final class TokenCodec {
         }
         byte[] key = keys.key(parts[1]);
         byte[] presentedMac = decode(parts[3]);
-        if (key == null || !MessageDigest.isEqual(presentedMac, mac(key, token.substring(0, macDot)))) {
+        // The decoder ignores the unused low bits of the last character, so several strings
+        // decode to the right mac; only the canonical one is the token that was issued.
+        if (key == null || !MessageDigest.isEqual(presentedMac, mac(key, token.substring(0, macDot)))
+                || !B64.encodeToString(presentedMac).equals(parts[3])) {
             throw new AuthenticationException(Reason.TOKEN_SIGNATURE_INVALID,
                     "the token's signature is not valid for this deployment");
         }

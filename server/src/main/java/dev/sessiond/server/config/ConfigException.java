@@ -4,6 +4,19 @@ package dev.sessiond.server.config;
 public final class ConfigException extends RuntimeException {
 
     public ConfigException(String variable, String problem) {
-        super(variable + ": " + problem, null, false, false);
+        super(oneLine(variable + ": " + problem), null, false, false);
+    }
+
+    /** Bad values are quoted in the message; their line breaks must not split it. */
+    private static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.chars().forEach(c -> {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c);
+            }
+        });
+        return out.toString();
     }
 }

@@ -73,7 +73,7 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Path)}, with extra settings (environment variable names). */
     public static TestServer start(Path dir, Map<String, String> settings) {
-        return start(dir, settings, new MutableClock());
+        return start(dir, settings, MutableClock.atSomeFixedInstant());
     }
 
     public static TestServer start(Path dir, Map<String, String> settings, MutableClock clock) {

@@ -1,0 +1,120 @@
+package dev.sessiond.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Base64;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PasswordHasherTest {
+
+    /** Far below OWASP, so that tests not about the cost stay fast. */
+    private static final PasswordHasher.Cost CHEAP = new PasswordHasher.Cost(64, 1, 1);
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d+),t=(\\d+),p=(\\d+)\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+
+    private final PasswordHasher cheap = new PasswordHasher(CHEAP);
+
+    @Test
+    void hash_withOwaspCost_isAnArgon2idPhcStringWithTheOwaspParameters() {
+        PasswordHasher owasp = new PasswordHasher(PasswordHasher.Cost.OWASP);
+
+        String stored = owasp.hash("correct horse battery staple");
+
+        assertThat(stored).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        Matcher m = PHC.matcher(stored);
+        assertThat(m.matches()).as("PHC format of %s", stored).isTrue();
+        assertThat(Base64.getDecoder().decode(m.group(4))).as("salt").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(Base64.getDecoder().decode(m.group(5))).as("hash").hasSizeGreaterThanOrEqualTo(32);
+        assertThat(owasp.verify("correct horse battery staple", stored)).isTrue();
+    }
+
+    @Test
+    void hash_neverContainsThePassword() {
+        assertThat(cheap.hash("Passw0rd-visible")).doesNotContain("Passw0rd-visible");
+    }
+
+    @Test
+    void verify_acceptsTheRightPassword() {
+        String stored = cheap.hash("s3cret-Пароль");
+
+        assertThat(cheap.verify("s3cret-Пароль", stored)).isTrue();
+    }
+
+    @Test
+    void verify_rejectsAWrongPassword() {
+        String stored = cheap.hash("s3cret");
+
+        assertThat(cheap.verify("s3cret ", stored)).isFalse();
+        assertThat(cheap.verify("S3cret", stored)).isFalse();
+        assertThat(cheap.verify("", stored)).isFalse();
+    }
+
+    @Test
+    void hash_saltsEveryHashDifferently() {
+        String first = cheap.hash("same password");
+        String second = cheap.hash("same password");
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(salt(second)).isNotEqualTo(salt(first));
+        assertThat(derivedHash(second)).as("the salt goes into the hash").isNotEqualTo(derivedHash(first));
+        assertThat(cheap.verify("same password", first)).isTrue();
+        assertThat(cheap.verify("same password", second)).isTrue();
+    }
+
+    @Test
+    void verify_readsTheCostFromTheStoredHash() {
+        String stored = cheap.hash("s3cret");
+        assertThat(stored).startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+        PasswordHasher owasp = new PasswordHasher(PasswordHasher.Cost.OWASP);
+
+        assertThat(owasp.verify("s3cret", stored)).isTrue();
+        assertThat(owasp.verify("wrong", stored)).isFalse();
+    }
+
+    static Stream<Arguments> malformations() {
+        return Stream.of(
+                Arguments.of("empty", (UnaryOperator<String>) h -> ""),
+                Arguments.of("not a PHC string", (UnaryOperator<String>) h -> "plain-text-password"),
+                Arguments.of("bcrypt", (UnaryOperator<String>) h -> "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"),
+                Arguments.of("argon2i", (UnaryOperator<String>) h -> h.replace("$argon2id$", "$argon2i$")),
+                Arguments.of("other version", (UnaryOperator<String>) h -> h.replace("$v=19$", "$v=16$")),
+                Arguments.of("no hash part", (UnaryOperator<String>) h -> h.substring(0, h.lastIndexOf('$'))),
+                Arguments.of("truncated hash", (UnaryOperator<String>) h -> h.substring(0, h.length() - 30)),
+                Arguments.of("salt of impossible base64 length", (UnaryOperator<String>) h -> replaceSalt(h, "AAAAAAAAAAAAA")),
+                Arguments.of("hash one character too long", (UnaryOperator<String>) h -> h + "A"),
+                Arguments.of("hash of impossible base64 length", (UnaryOperator<String>) h -> h + "AA"),
+                Arguments.of("zero memory", (UnaryOperator<String>) h -> h.replace("$m=64,", "$m=0,")),
+                Arguments.of("zero passes", (UnaryOperator<String>) h -> h.replace(",t=1,", ",t=0,")),
+                Arguments.of("zero lanes", (UnaryOperator<String>) h -> h.replace(",p=1$", ",p=0$")),
+                Arguments.of("trailing garbage", (UnaryOperator<String>) h -> h + "$extra"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformations")
+    void verify_returnsFalseForAMalformedStoredHash(String description, UnaryOperator<String> malform) {
+        String stored = malform.apply(cheap.hash("s3cret"));
+
+        assertThat(cheap.verify("s3cret", stored)).isFalse();
+    }
+
+    private static String salt(String stored) {
+        return stored.split("\\$")[4];
+    }
+
+    private static String derivedHash(String stored) {
+        return stored.split("\\$")[5];
+    }
+
+    private static String replaceSalt(String stored, String salt) {
+        String[] parts = stored.split("\\$");
+        parts[4] = salt;
+        return String.join("$", parts);
+    }
+}
