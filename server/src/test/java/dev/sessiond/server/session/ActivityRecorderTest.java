@@ -3,6 +3,7 @@ package dev.sessiond.server.session;
 import static dev.sessiond.server.testing.TestServer.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.util.Timestamps;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc.SessionServerServiceBlockingStub;
 import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
@@ -57,7 +58,7 @@ class ActivityRecorderTest {
             sessiond.clock.advance(Duration.ofMinutes(1));
             var session = service.validateAndGetSession(ValidateAndGetSessionRequest.newBuilder()
                     .setToken(opened.getToken()).build()).getSession();
-            assertThat(session.getLastActivityTime().getSeconds() * 1000).isEqualTo(sessiond.clock.millis());
+            assertThat(Timestamps.toMillis(session.getLastActivityTime())).isEqualTo(sessiond.clock.millis());
         }
 
         assertThat(storedLastActivity(opened.getSession().getId())).as("no write per validation").isEqualTo(openedAt);
