@@ -32,6 +32,8 @@ public final class PasswordHasher {
     private static final Pattern PHC = Pattern.compile(
             "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{22,})");
     private static final int SALT_BYTES = 16;
+    /** The most memory a stored hash may ask for (1 GiB); far above any sane cost. */
+    private static final int MAX_MEMORY_KIB = 1 << 20;
     private static final int HASH_BYTES = 32;
 
     private final Cost cost;
@@ -62,6 +64,9 @@ public final class PasswordHasher {
         }
         try {
             Cost storedCost = new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+            if (storedCost.memoryKiB() > MAX_MEMORY_KIB) {
+                return false; // a corrupt or hostile row must not make the server allocate gigabytes
+            }
             byte[] salt = Base64.getDecoder().decode(m.group(4));
             byte[] expected = Base64.getDecoder().decode(m.group(5));
             byte[] actual = derive(password, salt, storedCost, expected.length);

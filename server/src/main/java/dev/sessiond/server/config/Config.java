@@ -73,7 +73,9 @@ public record Config(
 
         @Override
         public String toString() {
-            return "DatabaseConfig[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+            // A password may also be written into the URL (?password=...); never print it.
+            String safeUrl = url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+            return "DatabaseConfig[url=" + safeUrl + ", user=" + user + ", poolSize=" + poolSize + "]";
         }
     }
 

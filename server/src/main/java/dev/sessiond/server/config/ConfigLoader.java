@@ -61,7 +61,7 @@ public final class ConfigLoader {
             }
             Setting setting = bySetting(name);
             if (value == null) {
-                if (i + 1 >= args.length) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                     throw new ConfigException(setting.variable(), "flag " + name + " needs a value");
                 }
                 value = args[++i];

@@ -93,6 +93,7 @@ class PasswordHasherTest {
                 Arguments.of("zero memory", (UnaryOperator<String>) h -> h.replace("$m=64,", "$m=0,")),
                 Arguments.of("zero passes", (UnaryOperator<String>) h -> h.replace(",t=1,", ",t=0,")),
                 Arguments.of("zero lanes", (UnaryOperator<String>) h -> h.replace(",p=1$", ",p=0$")),
+                Arguments.of("absurd memory (9.5 GiB)", (UnaryOperator<String>) h -> h.replace("$m=64,", "$m=9999999,")),
                 Arguments.of("trailing garbage", (UnaryOperator<String>) h -> h + "$extra"));
     }
 

@@ -118,6 +118,7 @@ class ConfigLoaderTest {
                         NO_FLAGS),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port"}),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port=none"}),
+                Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port", "--data-dir", "/x"}),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of("SESSIOND_GRPC_PORT", "1"), new String[] {"--grpc-port", "70000"}),
                 Arguments.of("SESSIOND_SESSION_IDLE_TIMEOUT", Map.of(), new String[] {"--session-idle-timeout", "soon"}),
                 Arguments.of("--no-such-flag", Map.of(), new String[] {"--no-such-flag", "1"}),
@@ -207,5 +208,13 @@ class ConfigLoaderTest {
                 .doesNotContain("db-Pa55-word")
                 .doesNotContain("admin-Pa55-word");
         assertThat(config.database().toString()).doesNotContain("db-Pa55-word");
+    }
+
+    @Test
+    void toString_hidesAPasswordWrittenIntoTheDatabaseUrl() {
+        Config config = ConfigLoader.load(Map.of(
+                "SESSIOND_DB_URL", "jdbc:postgresql://db/sessiond?user=s&password=url-Pa55&ssl=true"));
+
+        assertThat(config.toString()).doesNotContain("url-Pa55").contains("password=***&ssl=true");
     }
 }
