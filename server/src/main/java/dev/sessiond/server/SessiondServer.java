@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.sessiond.server.api.CallContextInterceptor;
 import dev.sessiond.server.api.GrpcApi;
 import dev.sessiond.server.audit.AuditLog;
+import dev.sessiond.server.audit.AuditTrail;
+import dev.sessiond.server.auth.LoginThrottle;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.auth.TokenCodec;
 import dev.sessiond.server.auth.TokenKeys;
 import dev.sessiond.server.config.Config;
+import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.session.ActivityRecorder;
+import dev.sessiond.server.session.SessionReaper;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SignInService;
 import dev.sessiond.server.store.Store;
@@ -23,10 +27,12 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,13 +55,14 @@ public final class SessiondServer implements AutoCloseable {
     private final PrintStream stderr;
     private final HealthStatusManager health = new HealthStatusManager();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sessiond-activity-writer");
+        Thread t = new Thread(r, "sessiond-background");
         t.setDaemon(true);
         return t;
     });
 
     private Store store;
     private ActivityRecorder activity;
+    private SessionReaper reaper;
     private Server server;
 
     public SessiondServer(Config config, ServerBuilder<?> builder, Clock clock, PasswordHasher.Cost hashCost,
@@ -75,13 +82,16 @@ public final class SessiondServer implements AutoCloseable {
         AuditLog audit = new AuditLog();
         activity = new ActivityRecorder(store.jdbi());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
-                config.clientKinds(), activity, audit, clock);
+                config.clientKinds(), activity, audit, new SeatPool(config.licensePolicy()), clock);
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost), audit, sessions,
                 config.defaultLicenseType(), clock);
-        SignInService signIn = new SignInService(users, sessions, audit, store.jdbi(), clock);
+        LoginThrottle throttle = new LoginThrottle(store.jdbi(), config.throttlePolicy());
+        SignInService signIn = new SignInService(users, sessions, throttle, audit, store.jdbi(), clock);
+        reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
 
-        List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users));
+        List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users,
+                new AuditTrail(store.jdbi()), version()));
         services.forEach(builder::addService);
         builder.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -95,6 +105,11 @@ public final class SessiondServer implements AutoCloseable {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         long interval = config.sessionPolicy().activityWriteInterval().toMillis();
         scheduler.scheduleWithFixedDelay(activity::flush, interval, interval, TimeUnit.MILLISECONDS);
+        long reaperInterval = config.reaper().interval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            reaper.runQuietly();
+            throttle.purgeStaleQuietly(clock.instant());
+        }, reaperInterval, reaperInterval, TimeUnit.MILLISECONDS);
         log.info("sessiond serving on port {} (server code '{}', instance '{}')",
                 server.getPort(), config.serverCode(), config.instanceName());
         return this;
@@ -103,6 +118,24 @@ public final class SessiondServer implements AutoCloseable {
     @SuppressWarnings("deprecation") // v1alpha reflection stays for older grpcurl releases
     private static BindableService legacyReflection() {
         return ProtoReflectionService.newInstance();
+    }
+
+    /** The expired-session reaper, which also runs on its own schedule; tests run it by hand. */
+    public SessionReaper reaper() {
+        return reaper;
+    }
+
+    /** The version of this build, e.g. {@code 0.1.0}; also the platform version recorded with configuration changes. */
+    public static String version() {
+        try (InputStream in = SessiondServer.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** The port the server listens on (-1 for in-process servers). */

@@ -1,7 +1,10 @@
 package dev.sessiond.server.api;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.error.NotImplementedException;
 import dev.sessiond.server.error.Reason;
 import dev.sessiond.server.error.SessiondException;
@@ -57,12 +60,16 @@ public final class ErrorMapper {
                 .setReason(known.reason().name())
                 .putAllMetadata(known.metadata())
                 .build();
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(statusOf(known.reason()).value())
                 .setMessage(known.getMessage())
-                .addDetails(Any.pack(info))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+                .addDetails(Any.pack(info));
+        if (known instanceof LimitExceededException limit) {
+            limit.retryAfter().ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()))
+                    .build())));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
     }
 
     private static SessiondException asKnown(Throwable failure) {

@@ -14,6 +14,10 @@ final class Protos {
         return Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()).build();
     }
 
+    static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
     static Duration offset(ZoneOffset offset) {
         return Duration.newBuilder().setSeconds(offset.getTotalSeconds()).build();
     }

@@ -27,11 +27,13 @@ final class SessionClientGrpcService extends SessionClientServiceGrpc.SessionCli
     private final SignInService signIn;
     private final SessionService sessions;
     private final Access access;
+    private final String platformVersion;
 
-    SessionClientGrpcService(SignInService signIn, SessionService sessions, Access access) {
+    SessionClientGrpcService(SignInService signIn, SessionService sessions, Access access, String platformVersion) {
         this.signIn = requireNonNull(signIn, "signIn");
         this.sessions = requireNonNull(sessions, "sessions");
         this.access = requireNonNull(access, "access");
+        this.platformVersion = requireNonNull(platformVersion, "platformVersion");
     }
 
     @Override
@@ -85,7 +87,9 @@ final class SessionClientGrpcService extends SessionClientServiceGrpc.SessionCli
     public void incrementConfigurationVersion(
             IncrementConfigurationVersionRequest request, StreamObserver<IncrementConfigurationVersionResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("the configuration version (IncrementConfigurationVersion)");
+            Caller caller = access.admin();
+            long version = sessions.incrementConfigurationVersion(platformVersion, caller.actor());
+            return IncrementConfigurationVersionResponse.newBuilder().setConfigurationVersion(version).build();
         });
     }
 }

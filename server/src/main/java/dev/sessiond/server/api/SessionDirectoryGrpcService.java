@@ -1,5 +1,7 @@
 package dev.sessiond.server.api;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.sessiond.proto.v1.DeleteSessionsRequest;
 import dev.sessiond.proto.v1.DeleteSessionsResponse;
 import dev.sessiond.proto.v1.EnumSessionsRequest;
@@ -9,14 +11,28 @@ import dev.sessiond.proto.v1.GetSessionInfoResponse;
 import dev.sessiond.proto.v1.ListSessionEventsRequest;
 import dev.sessiond.proto.v1.ListSessionEventsResponse;
 import dev.sessiond.proto.v1.SessionDirectoryServiceGrpc;
+import dev.sessiond.server.audit.AuditTrail;
+import dev.sessiond.server.audit.EventFilter;
+import dev.sessiond.server.audit.StoredEvent;
+import dev.sessiond.server.error.InvalidArgumentException;
 import dev.sessiond.server.error.NotImplementedException;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code sessiond.v1.SessionDirectoryService}. The directory and the audit listing are not
- * served yet; each RPC answers UNIMPLEMENTED naming the missing capability.
+ * {@code sessiond.v1.SessionDirectoryService}: the audit trail listing. The session directory
+ * itself is not served yet; its RPCs answer UNIMPLEMENTED naming the missing capability.
  */
 final class SessionDirectoryGrpcService extends SessionDirectoryServiceGrpc.SessionDirectoryServiceImplBase {
+
+    private final AuditTrail audit;
+    private final Access access;
+
+    SessionDirectoryGrpcService(AuditTrail audit, Access access) {
+        this.audit = requireNonNull(audit, "audit");
+        this.access = requireNonNull(access, "access");
+    }
 
     private static final String DIRECTORY = "the session directory (EnumSessions, GetSessionInfo, DeleteSessions)";
 
@@ -45,7 +61,25 @@ final class SessionDirectoryGrpcService extends SessionDirectoryServiceGrpc.Sess
     public void listSessionEvents(
             ListSessionEventsRequest request, StreamObserver<ListSessionEventsResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("the audit trail listing (ListSessionEvents)");
+            access.admin();
+            int pageSize = Args.pageSize(request.getPageSize());
+            EventFilter filter = new EventFilter(
+                    request.getUserId().isEmpty() ? Optional.empty() : Optional.of(Args.uuid("user_id", request.getUserId())),
+                    request.getSessionId().isEmpty() ? Optional.empty()
+                            : Optional.of(Args.uuid("session_id", request.getSessionId())),
+                    AuditMapper.fromProto(request.getKind()),
+                    request.hasStartTime() ? Optional.of(Protos.instant(request.getStartTime())) : Optional.empty(),
+                    request.hasEndTime() ? Optional.of(Protos.instant(request.getEndTime())) : Optional.empty());
+            if (filter.start().isPresent() && filter.end().isPresent() && filter.start().get().isAfter(filter.end().get())) {
+                throw new InvalidArgumentException("start_time", "after end_time (expected: start_time <= end_time)");
+            }
+            List<StoredEvent> events = audit.list(filter, AuditMapper.decodePageToken(request.getPageToken()), pageSize + 1);
+            var response = ListSessionEventsResponse.newBuilder();
+            events.stream().limit(pageSize).forEach(e -> response.addEvents(AuditMapper.toProto(e)));
+            if (events.size() > pageSize) {
+                response.setNextPageToken(AuditMapper.encodePageToken(events.get(pageSize - 1).id()));
+            }
+            return response.build();
         });
     }
 }

@@ -30,7 +30,6 @@ import dev.sessiond.proto.v1.ValidateBasicFieldsResponse;
 import dev.sessiond.server.auth.TokenCodec.Claims;
 import dev.sessiond.server.error.InvalidArgumentException;
 import dev.sessiond.server.error.NotFoundException;
-import dev.sessiond.server.error.NotImplementedException;
 import dev.sessiond.server.session.ClientContext;
 import dev.sessiond.server.session.OpenSpec;
 import dev.sessiond.server.session.OpenedSession;
@@ -168,7 +167,10 @@ final class SessionServerGrpcService extends SessionServerServiceGrpc.SessionSer
     public void setSessionIsActive(
             SetSessionIsActiveRequest request, StreamObserver<SetSessionIsActiveResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("licence seats (SetSessionIsActive)");
+            Caller caller = access.serviceOrAdmin();
+            boolean changed = sessions.setActive(Args.uuid("session_id", request.getSessionId()),
+                    request.getIsActive(), caller.actor());
+            return SetSessionIsActiveResponse.newBuilder().setChanged(changed).build();
         });
     }
 
@@ -176,7 +178,12 @@ final class SessionServerGrpcService extends SessionServerServiceGrpc.SessionSer
     public void tryGetSessionIdToDeactivate(TryGetSessionIdToDeactivateRequest request,
             StreamObserver<TryGetSessionIdToDeactivateResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("licence seats (TryGetSessionIdToDeactivate)");
+            access.serviceOrAdmin();
+            UUID userId = Args.uuid("user_id", request.getUserId());
+            users.get(userId);
+            var response = TryGetSessionIdToDeactivateResponse.newBuilder();
+            sessions.candidateToDeactivate(userId).ifPresent(id -> response.setSessionId(id.toString()));
+            return response.build();
         });
     }
 
@@ -214,7 +221,15 @@ final class SessionServerGrpcService extends SessionServerServiceGrpc.SessionSer
     public void createNestedSessionToken(
             CreateNestedSessionTokenRequest request, StreamObserver<CreateNestedSessionTokenResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("nested sessions (CreateNestedSessionToken)");
+            Caller caller = access.serviceOrAdmin();
+            String parentToken = Args.token("parent_token", request.getParentToken());
+            User user = userByIdOrLogin("user_id", request.getUserId(), "login", request.getLogin());
+            OpenedSession opened = sessions.openNested(parentToken, user,
+                    Args.applicationId(request.getApplicationId()), caller.actor());
+            return CreateNestedSessionTokenResponse.newBuilder()
+                    .setToken(opened.token())
+                    .setSession(toProto(opened.session()))
+                    .build();
         });
     }
 

@@ -2,7 +2,10 @@ package dev.sessiond.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessiond.server.auth.ThrottlePolicy;
+import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.session.ClientKinds;
+import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.Path;
@@ -24,6 +27,9 @@ import java.util.Optional;
  * @param clientKinds which application ids are desktop and web clients
  * @param defaultLicenseType the licence type of users created without one
  * @param shutdownGrace how long in-flight calls may run after a shutdown request
+ * @param licensePolicy seat pool and per-user session limits
+ * @param throttlePolicy login throttling
+ * @param reaper how the expired-session reaper runs
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
  */
 public record Config(
@@ -39,7 +45,10 @@ public record Config(
         ClientKinds clientKinds,
         LicenseType defaultLicenseType,
         Duration shutdownGrace,
-        String logLevel) {
+        String logLevel,
+        LicensePolicy licensePolicy,
+        ThrottlePolicy throttlePolicy,
+        ReaperSettings reaper) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -53,6 +62,9 @@ public record Config(
         requireNonNull(clientKinds, "clientKinds");
         requireNonNull(defaultLicenseType, "defaultLicenseType");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(licensePolicy, "licensePolicy");
+        requireNonNull(throttlePolicy, "throttlePolicy");
+        requireNonNull(reaper, "reaper");
         requireNonNull(logLevel, "logLevel");
     }
 
@@ -86,6 +98,7 @@ public record Config(
                 + ", tokenKeyFile=" + tokenKeyFile + ", adminLogin=" + adminLogin
                 + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
                 + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
-                + ", logLevel=" + logLevel + "]";
+                + ", logLevel=" + logLevel + ", licensePolicy=" + licensePolicy
+                + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper + "]";
     }
 }

@@ -1,6 +1,9 @@
 package dev.sessiond.server.config;
 
+import dev.sessiond.server.auth.ThrottlePolicy;
+import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.session.ClientKinds;
+import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.InvalidPathException;
@@ -115,7 +118,38 @@ public final class ConfigLoader {
                         list(Setting.WEB_APPLICATIONS, "web-client,web-api")),
                 licenseType(Setting.DEFAULT_LICENSE_TYPE),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ofSeconds(10)),
-                logLevel(Setting.LOG_LEVEL));
+                logLevel(Setting.LOG_LEVEL),
+                new LicensePolicy(
+                        optionalInteger(Setting.CONCURRENT_LICENSES, 0, 10_000_000),
+                        optionalDuration(Setting.LICENSE_RECLAIM_IDLE),
+                        optionalInteger(Setting.MAX_SESSIONS_PER_USER, 1, 1_000_000),
+                        limitPolicy(Setting.SESSION_LIMIT_POLICY)),
+                new ThrottlePolicy(
+                        integer(Setting.LOGIN_MAX_FAILURES, 5, 1, 1000),
+                        duration(Setting.LOGIN_LOCKOUT, Duration.ofMinutes(15))),
+                new ReaperSettings(
+                        duration(Setting.REAPER_INTERVAL, Duration.ofMinutes(1)),
+                        integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)));
+    }
+
+    private Optional<Integer> optionalInteger(Setting setting, int min, int max) {
+        String value = values.get(setting);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(integer(setting, 0, min, max));
+    }
+
+    private Optional<Duration> optionalDuration(Setting setting) {
+        String value = values.get(setting);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(duration(setting, Duration.ZERO));
+    }
+
+    private LicensePolicy.SessionLimitPolicy limitPolicy(Setting setting) {
+        String value = text(setting, "deny_new").strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "deny_new" -> LicensePolicy.SessionLimitPolicy.DENY_NEW;
+            case "close_oldest" -> LicensePolicy.SessionLimitPolicy.CLOSE_OLDEST;
+            default -> throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: deny_new or close_oldest)");
+        };
     }
 
     private String text(Setting setting, String fallback) {

@@ -28,7 +28,16 @@ public enum Setting {
     WEB_APPLICATIONS("web-client,web-api", "application ids of web clients"),
     DEFAULT_LICENSE_TYPE("personal", "licence type of users created without one: personal or concurrent"),
     SHUTDOWN_GRACE("10s", "how long in-flight calls may finish after SIGTERM"),
-    LOG_LEVEL("INFO", "log level: ERROR, WARN, INFO, DEBUG or TRACE");
+    LOG_LEVEL("INFO", "log level: ERROR, WARN, INFO, DEBUG or TRACE"),
+    CONCURRENT_LICENSES("(unlimited)", "seats in the concurrent licence pool"),
+    LICENSE_RECLAIM_IDLE("(unset)",
+            "an active concurrent session idle this long may be named for deactivation to free a seat for others"),
+    MAX_SESSIONS_PER_USER("(unlimited)", "the most open sessions one user may have"),
+    SESSION_LIMIT_POLICY("deny_new", "opening one session too many: deny_new or close_oldest"),
+    LOGIN_MAX_FAILURES("5", "failed logins in a row after which a login is throttled"),
+    LOGIN_LOCKOUT("15m", "how long a throttled login is refused"),
+    REAPER_INTERVAL("1m", "pause between two runs of the expired-session reaper"),
+    REAPER_BATCH_SIZE("500", "expired sessions deleted per reaper transaction");
 
     private final String defaultText;
     private final String description;

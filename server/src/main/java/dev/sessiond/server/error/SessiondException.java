@@ -16,6 +16,8 @@ public abstract sealed class SessiondException extends RuntimeException
                 NotFoundException,
                 AlreadyExistsException,
                 StoreUnavailableException,
+                LimitExceededException,
+                SessionStateException,
                 NotImplementedException {
 
     private final Reason reason;

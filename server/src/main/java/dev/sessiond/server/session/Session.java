@@ -11,6 +11,9 @@ import java.util.UUID;
 /**
  * A session as stored, with its user as currently stored.
  *
+ * @param isActive whether the session holds its licence seat (see {@code countsSeat})
+ * @param countsSeat whether the session takes a seat from the concurrent pool while active
+ *     (concurrent licence, not a service account, not nested); fixed when it is opened
  * @param client the opening call's client (cultures as the opening call sent them)
  * @param lastActivity the latest activity this server knows of
  * @param lifetimeEnd create time + maximum lifetime
@@ -24,6 +27,7 @@ public record Session(
         SessionType type,
         LicenseType licenseType,
         boolean isActive,
+        boolean countsSeat,
         ClientContext client,
         String instanceName,
         String serverCode,
@@ -48,12 +52,17 @@ public record Session(
     }
 
     public Session withLastActivity(Instant time) {
-        return new Session(id, user, parentId, applicationId, clientKind, type, licenseType, isActive, client,
-                instanceName, serverCode, createTime, time, lifetimeEnd);
+        return new Session(id, user, parentId, applicationId, clientKind, type, licenseType, isActive, countsSeat,
+                client, instanceName, serverCode, createTime, time, lifetimeEnd);
     }
 
     public Session withClient(ClientContext newClient) {
-        return new Session(id, user, parentId, applicationId, clientKind, type, licenseType, isActive, newClient,
-                instanceName, serverCode, createTime, lastActivity, lifetimeEnd);
+        return new Session(id, user, parentId, applicationId, clientKind, type, licenseType, isActive, countsSeat,
+                newClient, instanceName, serverCode, createTime, lastActivity, lifetimeEnd);
+    }
+
+    public Session withActive(boolean active) {
+        return new Session(id, user, parentId, applicationId, clientKind, type, licenseType, active, countsSeat,
+                client, instanceName, serverCode, createTime, lastActivity, lifetimeEnd);
     }
 }

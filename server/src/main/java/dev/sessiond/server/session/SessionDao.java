@@ -35,17 +35,17 @@ interface SessionDao {
 
     /** The columns of one insert. */
     record Row(UUID id, String secretHash, UUID userId, UUID parentId, String applicationId, String clientKind,
-            String type, String licenseType, boolean active, String culture, String uiCulture, Integer utcOffset,
+            String type, String licenseType, boolean active, boolean countsSeat, String culture, String uiCulture, Integer utcOffset,
             String clientHost, String clientAddress, String transport, String instanceName, String serverCode,
             long createTime, long lastActivity, long lifetimeEnd) {}
 
     @SqlUpdate("""
             INSERT INTO sessions (id, secret_hash, user_id, parent_session_id, application_id, client_kind,
-                                  session_type, license_type, is_active, client_culture, client_ui_culture,
+                                  session_type, license_type, is_active, counts_seat, client_culture, client_ui_culture,
                                   client_utc_offset_s, client_host, client_address, transport, instance_name,
                                   server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
             VALUES (:id, :secretHash, :userId, :parentId, :applicationId, :clientKind, :type, :licenseType,
-                    :active, :culture, :uiCulture, :utcOffset, :clientHost, :clientAddress, :transport,
+                    :active, :countsSeat, :culture, :uiCulture, :utcOffset, :clientHost, :clientAddress, :transport,
                     :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
             """)
     void insert(@BindMethods Row row);
@@ -79,8 +79,31 @@ interface SessionDao {
     @SqlBatch("UPDATE sessions SET last_activity_ms = :time WHERE id = :id AND last_activity_ms < :time")
     int[] touchAll(@Bind("id") List<UUID> ids, @Bind("time") List<Long> times);
 
+    /**
+     * Locks the user's row for the rest of the transaction: opens and activations of one user
+     * run one at a time, so per-user limits hold exactly. Empty if the user is gone.
+     */
+    @SqlQuery("SELECT id FROM users WHERE id = :id FOR UPDATE")
+    Optional<UUID> lockUser(@Bind("id") UUID id);
+
+    /** The user's top-level sessions that may still be open, oldest first (the cutoffs carry a safety margin). */
+    @SqlQuery("""
+            SELECT id FROM sessions
+            WHERE user_id = :user AND parent_session_id IS NULL AND lifetime_end_ms > :now
+              AND ((client_kind = 'DESKTOP' AND last_activity_ms > :desktopCutoff)
+                   OR (client_kind <> 'DESKTOP' AND last_activity_ms > :cutoff))
+            ORDER BY create_time_ms, id""")
+    List<UUID> liveTopLevelIds(@Bind("user") UUID user, @Bind("now") long now, @Bind("cutoff") long cutoff,
+            @Bind("desktopCutoff") long desktopCutoff);
+
+    @SqlUpdate("UPDATE sessions SET is_active = :active WHERE id = :id AND is_active <> :active")
+    int setActive(@Bind("id") UUID id, @Bind("active") boolean active);
+
     @SqlQuery("SELECT version FROM configuration WHERE id = 1")
     long configurationVersion();
+
+    @SqlUpdate("UPDATE configuration SET version = version + 1, platform_version = :platform WHERE id = 1")
+    int incrementConfigurationVersion(@Bind("platform") String platformVersion);
 
     final class StoredSessionMapper implements RowMapper<StoredSession> {
         private final UserRowMapper users = new UserRowMapper("u_");
@@ -105,6 +128,7 @@ interface SessionDao {
                     SessionType.valueOf(rs.getString("session_type")),
                     LicenseType.valueOf(rs.getString("license_type")),
                     rs.getBoolean("is_active"),
+                    rs.getBoolean("counts_seat"),
                     client,
                     rs.getString("instance_name"),
                     rs.getString("server_code"),

@@ -12,15 +12,22 @@ import dev.sessiond.server.auth.TokenCodec.IssuedToken;
 import dev.sessiond.server.error.AccessDeniedException;
 import dev.sessiond.server.error.AlreadyExistsException;
 import dev.sessiond.server.error.AuthenticationException;
+import dev.sessiond.server.error.LimitExceededException;
+import dev.sessiond.server.error.NotFoundException;
 import dev.sessiond.server.error.Reason;
+import dev.sessiond.server.license.LicensePolicy;
+import dev.sessiond.server.license.SeatPool;
+import dev.sessiond.server.license.SeatWindow;
 import dev.sessiond.server.session.SessionDao.Closing;
 import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.StoreErrors;
+import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
 import dev.sessiond.server.user.UserSessionsCloser;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,6 +45,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * Thread-safe.
  */
 public final class SessionService implements UserSessionsCloser {
+
+    /** The audit trail's authentication source of nested sessions. */
+    public static final String AUTH_NESTED = "nested";
 
     /** How a session ends, for its audit event. */
     public enum CloseKind {
@@ -61,16 +71,20 @@ public final class SessionService implements UserSessionsCloser {
     private final ClientKinds clientKinds;
     private final ActivityRecorder activity;
     private final AuditLog audit;
+    private final SeatPool seats;
+    private final SessionActivation activation;
     private final Clock clock;
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
-            ActivityRecorder activity, AuditLog audit, Clock clock) {
+            ActivityRecorder activity, AuditLog audit, SeatPool seats, Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.tokens = requireNonNull(tokens, "tokens");
         this.policy = requireNonNull(policy, "policy");
         this.clientKinds = requireNonNull(clientKinds, "clientKinds");
         this.activity = requireNonNull(activity, "activity");
         this.audit = requireNonNull(audit, "audit");
+        this.seats = requireNonNull(seats, "seats");
+        this.activation = new SessionActivation(jdbi, seats, audit);
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -82,7 +96,13 @@ public final class SessionService implements UserSessionsCloser {
         return tokens.instanceName();
     }
 
-    /** Opens a session for {@code user}, who has been authenticated (or vouched for) already. */
+    /**
+     * Opens a session for {@code user}, who has been authenticated (or vouched for) already,
+     * within the per-user session limit and the concurrent seat pool.
+     *
+     * @throws LimitExceededException LICENSE_LIMIT_REACHED when no seat is free or the user has
+     *     too many sessions (with the deny_new policy)
+     */
     public OpenedSession open(User user, OpenSpec spec) {
         if (user.isBlocked()) {
             throw AccessDeniedException.userBlocked();
@@ -91,31 +111,85 @@ public final class SessionService implements UserSessionsCloser {
         UUID id = spec.id().orElseGet(UUID::randomUUID);
         Instant lifetimeEnd = policy.lifetimeEnd(now);
         SessionType type = spec.type().orElse(user.isService() ? SessionType.SERVICE : SessionType.SERVER);
+        boolean countsSeat = user.licenseType() == LicenseType.CONCURRENT && !user.isService()
+                && spec.parentId().isEmpty();
         ClientContext client = spec.client();
         Session session = new Session(id, user, spec.parentId(), spec.applicationId(),
-                clientKinds.of(spec.applicationId()), type, user.licenseType(), true, client,
+                clientKinds.of(spec.applicationId()), type, user.licenseType(), true, countsSeat, client,
                 tokens.instanceName(), tokens.serverCode(), now, now, lifetimeEnd);
         IssuedToken token = tokens.issue(id, user.id(), lifetimeEnd);
         var row = new SessionDao.Row(id, token.secretHash(), user.id(), spec.parentId().orElse(null),
                 session.applicationId(), session.clientKind().name(), type.name(), session.licenseType().name(),
-                true, emptyToNull(client.culture()), emptyToNull(client.uiCulture()),
+                true, countsSeat, emptyToNull(client.culture()), emptyToNull(client.uiCulture()),
                 client.utcOffset().map(o -> o.getTotalSeconds()).orElse(null),
                 client.clientHost(), client.clientAddress(), client.transport(),
                 session.instanceName(), session.serverCode(),
                 now.toEpochMilli(), now.toEpochMilli(), lifetimeEnd.toEpochMilli());
         try {
             StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
-                h.attach(SessionDao.class).insert(row);
+                SessionDao dao = h.attach(SessionDao.class);
+                if (dao.lockUser(user.id()).isEmpty()) {
+                    throw new NotFoundException("user_id: no user with id " + user.id());
+                }
+                SeatWindow window = window(now);
+                if (spec.parentId().isEmpty()) {
+                    enforceSessionLimit(h, user, window, spec.actor());
+                }
+                boolean limitedSeat = countsSeat && seats.policy().concurrentLicenses().isPresent();
+                if (limitedSeat) {
+                    seats.lock(h);
+                    seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
+                }
+                dao.insert(row);
                 audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
                         .withAuthSource(spec.authSource()));
+                if (limitedSeat) {
+                    seats.recordUsage(h, window);
+                }
             }));
         } catch (UnableToExecuteStatementException e) {
             if (StoreErrors.isUniqueViolation(e)) {
                 throw new AlreadyExistsException("session.id: a session with id " + id + " exists already");
             }
+            if (StoreErrors.isForeignKeyViolation(e) && spec.parentId().isPresent()) {
+                throw notFound(); // the parent closed while the nested session was being opened
+            }
             throw e;
         }
         return new OpenedSession(token.token(), session);
+    }
+
+    /**
+     * Opens a nested session for {@code user} inside the session of {@code parentToken}: it
+     * inherits the parent's client (cultures, host, address) and deployment, and is closed
+     * with its parent. It takes no seat of its own.
+     */
+    public OpenedSession openNested(String parentToken, User user, String applicationId, Actor actor) {
+        Session parent = validate(parentToken);
+        return open(user, new OpenSpec(Optional.empty(), applicationId, Optional.of(SessionType.SERVER),
+                parent.client(), Optional.of(parent.id()), AUTH_NESTED, actor));
+    }
+
+    /** With {@code SESSIOND_MAX_SESSIONS_PER_USER}: refuses (deny_new) or closes the oldest (close_oldest). */
+    private void enforceSessionLimit(Handle h, User user, SeatWindow window, Actor actor) {
+        Optional<Integer> max = seats.policy().maxSessionsPerUser();
+        if (max.isEmpty()) {
+            return;
+        }
+        List<UUID> open = h.attach(SessionDao.class).liveTopLevelIds(user.id(), window.now().toEpochMilli(),
+                window.idleCutoff().toEpochMilli(), window.desktopIdleCutoff().toEpochMilli());
+        int excess = open.size() - max.get() + 1;
+        if (excess <= 0) {
+            return;
+        }
+        if (seats.policy().limitPolicy() == LicensePolicy.SessionLimitPolicy.DENY_NEW) {
+            throw LimitExceededException.licenseLimit("the user has " + open.size() + " open sessions, the most "
+                    + "SESSIOND_MAX_SESSIONS_PER_USER allows", Optional.of(open.get(0).toString()));
+        }
+        for (UUID oldest : open.subList(0, excess)) {
+            deleteTree(h, oldest, CloseKind.CLOSED, actor, window.now(), true,
+                    "closed to stay within SESSIOND_MAX_SESSIONS_PER_USER");
+        }
     }
 
     /**
@@ -132,6 +206,9 @@ public final class SessionService implements UserSessionsCloser {
         Instant now = now();
         Session session = withRememberedActivity(stored.session());
         checkNotExpired(session, now);
+        if (!session.isActive()) {
+            session = activation.reactivate(session, window(now));
+        }
         activity.record(session.id(), now);
         return session.withLastActivity(now);
     }
@@ -157,6 +234,37 @@ public final class SessionService implements UserSessionsCloser {
         StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.touch(id, now.toEpochMilli())));
         activity.record(id, now);
         return true;
+    }
+
+    /**
+     * Sets whether an open session holds its seat (SPEC §4 SetSessionIsActive).
+     *
+     * @return whether the flag changed; false for a missing or expired session
+     * @throws LimitExceededException LICENSE_LIMIT_REACHED when activating and no seat is free
+     */
+    public boolean setActive(UUID id, boolean active, Actor actor) {
+        Optional<Session> session = tryGet(id);
+        return session.isPresent() && activation.setActive(session.get(), active, actor, window(now()));
+    }
+
+    /** A session that could be deactivated to free a seat for the user (SPEC §4 TryGetSessionIdToDeactivate). */
+    public Optional<UUID> candidateToDeactivate(UUID userId) {
+        SeatWindow window = window(now());
+        return StoreErrors.guard(() -> jdbi.withHandle(h ->
+                seats.candidateToDeactivate(h, userId, Optional.empty(), window)));
+    }
+
+    /** Raises the store-wide configuration version by one, with an audit event. @return the new version */
+    public long incrementConfigurationVersion(String platformVersion, Actor actor) {
+        Instant now = now();
+        return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
+            SessionDao dao = h.attach(SessionDao.class);
+            dao.incrementConfigurationVersion(platformVersion);
+            long version = dao.configurationVersion();
+            audit.record(h, new AuditEvent(now, EventKind.CONFIGURATION_VERSION_INCREMENTED, Optional.empty(),
+                    Optional.empty(), "", actor, "", "version " + version + ", platform " + platformVersion));
+            return version;
+        }));
     }
 
     /**
@@ -229,6 +337,16 @@ public final class SessionService implements UserSessionsCloser {
         }
         activity.forget(id);
         return deleted;
+    }
+
+    /**
+     * Which stored sessions surely are still open: a margin of two activity write intervals
+     * covers activity that other replicas remember but have not written yet.
+     */
+    SeatWindow window(Instant now) {
+        Duration margin = policy.activityWriteInterval().multipliedBy(2);
+        return new SeatWindow(now, now.minus(policy.idleTimeout(ClientKind.OTHER)).minus(margin),
+                now.minus(policy.idleTimeout(ClientKind.DESKTOP)).minus(margin));
     }
 
     /** Times are stored in milliseconds; keep them so in memory too, so reads agree with writes. */

@@ -36,6 +36,11 @@ public final class Store implements AutoCloseable {
         // Fail fast when the database is away instead of queueing callers for the default 30 s.
         hikari.setConnectionTimeout(5_000);
         hikari.setValidationTimeout(2_000);
+        if (config.url().startsWith("jdbc:h2:")) {
+            // Seat-taking transactions queue on one row lock (license_pool); H2's default lock
+            // timeout of one second is too short for a burst of concurrent opens.
+            hikari.setConnectionInitSql("SET LOCK_TIMEOUT 10000");
+        }
         // Start even when the database is momentarily away; calls then fail with STORE_UNAVAILABLE.
         hikari.setInitializationFailTimeout(-1);
         HikariDataSource dataSource = new HikariDataSource(hikari);

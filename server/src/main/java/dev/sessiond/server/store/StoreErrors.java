@@ -12,6 +12,9 @@ import org.jdbi.v3.core.JdbiException;
 public final class StoreErrors {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+    /** H2's state for "the referenced (parent) row is missing"; PostgreSQL uses 23503 for it. */
+    private static final String H2_PARENT_MISSING = "23506";
 
     private StoreErrors() {}
 
@@ -32,8 +35,17 @@ public final class StoreErrors {
 
     /** Whether {@code e} is a unique-key violation. */
     public static boolean isUniqueViolation(Throwable e) {
+        return hasSqlState(e, UNIQUE_VIOLATION);
+    }
+
+    /** Whether {@code e} is a foreign-key violation (e.g. the referenced row was deleted meanwhile). */
+    public static boolean isForeignKeyViolation(Throwable e) {
+        return hasSqlState(e, FOREIGN_KEY_VIOLATION) || hasSqlState(e, H2_PARENT_MISSING);
+    }
+
+    private static boolean hasSqlState(Throwable e, String state) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && state.equals(sql.getSQLState())) {
                 return true;
             }
         }

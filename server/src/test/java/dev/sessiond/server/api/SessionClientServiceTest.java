@@ -12,7 +12,6 @@ import com.google.protobuf.util.Timestamps;
 import dev.sessiond.proto.v1.ClientKind;
 import dev.sessiond.proto.v1.CloseSessionAsAdminRequest;
 import dev.sessiond.proto.v1.CloseSessionRequest;
-import dev.sessiond.proto.v1.IncrementConfigurationVersionRequest;
 import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.OpenSessionWindowsAuthRequest;
@@ -215,10 +214,5 @@ class SessionClientServiceTest {
         var e = assertStatus(() -> sessiond.client().openSessionWindowsAuth(OpenSessionWindowsAuthRequest.newBuilder()
                 .setSpnegoToken(ByteString.copyFromUtf8("x")).build()), Status.Code.UNIMPLEMENTED);
         assertThat(e.getStatus().getDescription()).contains("Kerberos");
-
-        e = assertStatus(() -> as(sessiond.adminToken(), sessiond.client())
-                .incrementConfigurationVersion(IncrementConfigurationVersionRequest.getDefaultInstance()),
-                Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("configuration version");
     }
 }

@@ -1,7 +1,6 @@
 package dev.sessiond.server.api;
 
 import static dev.sessiond.server.testing.Errors.assertError;
-import static dev.sessiond.server.testing.Errors.assertStatus;
 import static dev.sessiond.server.testing.TestServer.as;
 import static dev.sessiond.server.testing.TestServer.with;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.sessiond.proto.v1.AddSessionRequest;
-import dev.sessiond.proto.v1.CreateNestedSessionTokenRequest;
 import dev.sessiond.proto.v1.DeleteUserSessionsRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.RemoveSessionRequest;
@@ -18,8 +16,6 @@ import dev.sessiond.proto.v1.SessionServerServiceCloseSessionRequest;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc.SessionServerServiceBlockingStub;
 import dev.sessiond.proto.v1.SessionServerServiceOpenSessionRequest;
 import dev.sessiond.proto.v1.SessionType;
-import dev.sessiond.proto.v1.SetSessionIsActiveRequest;
-import dev.sessiond.proto.v1.TryGetSessionIdToDeactivateRequest;
 import dev.sessiond.proto.v1.TryGetSessionRequest;
 import dev.sessiond.proto.v1.UpdateLastActivityRequest;
 import dev.sessiond.proto.v1.User;
@@ -39,7 +35,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -366,17 +361,5 @@ class SessionServerServiceTest {
                         .setSession(described.toBuilder().setId("").setServerCode("elsewhere")).build()),
                 Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
         assertThat(info.getMetadataMap()).containsEntry("field", "session.server_code");
-    }
-
-    @Test
-    void laterCapabilities_answerUnimplemented() {
-        String id = UUID.randomUUID().toString();
-        List<ThrowingCallable> calls = List.of(
-                () -> service.setSessionIsActive(SetSessionIsActiveRequest.newBuilder().setSessionId(id).build()),
-                () -> service.tryGetSessionIdToDeactivate(TryGetSessionIdToDeactivateRequest.newBuilder().setUserId(id).build()),
-                () -> service.createNestedSessionToken(CreateNestedSessionTokenRequest.getDefaultInstance()));
-        for (ThrowingCallable call : calls) {
-            assertStatus(call, Status.Code.UNIMPLEMENTED);
-        }
     }
 }
