@@ -9,16 +9,15 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 interface SeatDao {
 
     /** Sessions that hold a seat now: active, seat-counting, and live in the window. */
-    String HOLDING = """
-            counts_seat AND is_active AND lifetime_end_ms > :now
-            AND ((client_kind = 'DESKTOP' AND last_activity_ms > :desktopCutoff)
-                 OR (client_kind <> 'DESKTOP' AND last_activity_ms > :cutoff))""";
+    String HOLDING = " counts_seat AND is_active AND lifetime_end_ms > :now"
+            + " AND ((client_kind = 'DESKTOP' AND last_activity_ms > :desktopCutoff)"
+            + " OR (client_kind <> 'DESKTOP' AND last_activity_ms > :cutoff)) ";
 
     @SqlQuery("SELECT high_water FROM license_pool WHERE id = 1 FOR UPDATE")
     int lockPool();
 
     /** Seats in use: sessions of one user from one client address share a seat. */
-    @SqlQuery("SELECT COUNT(*) FROM (SELECT DISTINCT user_id, client_address FROM sessions WHERE " + HOLDING + ") seats")
+    @SqlQuery("SELECT COUNT(*) FROM (SELECT DISTINCT user_id, client_address FROM sessions WHERE" + HOLDING + ") seats")
     int seatsInUse(@Bind("now") long now, @Bind("cutoff") long cutoff, @Bind("desktopCutoff") long desktopCutoff);
 
     @SqlQuery("""

@@ -13,6 +13,7 @@ import dev.sessiond.server.SessiondServer;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.config.Config;
 import dev.sessiond.server.config.ConfigLoader;
+import dev.sessiond.server.session.SessionReaper;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -88,6 +89,24 @@ public final class TestServer implements AutoCloseable {
     /** Direct access to the server's database, for checking what was stored. */
     public Jdbi database() {
         return Jdbi.create(config.database().url(), config.database().user(), config.database().password());
+    }
+
+    /** The server's expired-session reaper, to run by hand after moving the clock. */
+    public SessionReaper reaper() {
+        return server.reaper();
+    }
+
+    /** Creates a user with the given licence type as the bootstrap administrator. */
+    public User createUser(String login, String password, LicenseType licenseType) {
+        return as(adminToken(), users()).createUser(CreateUserRequest.newBuilder()
+                .setLogin(login).setPassword(password).setLicenseType(licenseType).build()).getUser();
+    }
+
+    /** Number of seats held now, counted straight from the store (sessions of one user and address share one). */
+    public int seatsInUse() {
+        return database().withHandle(h -> h.createQuery("""
+                SELECT COUNT(*) FROM (SELECT DISTINCT user_id, client_address FROM sessions
+                                      WHERE counts_seat AND is_active) seats""").mapTo(Integer.class).one());
     }
 
     /** What the server printed to standard error. */
