@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * A real sessiond server on the in-process transport, over a private in-memory H2 database,
@@ -88,7 +89,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Direct access to the server's database, for checking what was stored. */
     public Jdbi database() {
-        return Jdbi.create(config.database().url(), config.database().user(), config.database().password());
+        return Jdbi.create(config.database().url(), config.database().user(), config.database().password())
+                .installPlugin(new SqlObjectPlugin());
     }
 
     /** The server's expired-session reaper, to run by hand after moving the clock. */
