@@ -76,6 +76,15 @@ public final class SessiondServer implements AutoCloseable {
 
     /** Opens the store, bootstraps the first administrator if needed, and starts serving. */
     public SessiondServer start() throws IOException {
+        try {
+            return startServing();
+        } catch (IOException | RuntimeException e) {
+            close(); // release what was opened (the pool above all) before reporting
+            throw e;
+        }
+    }
+
+    private SessiondServer startServing() throws IOException {
         store = Store.open(config.database());
         TokenCodec tokens = new TokenCodec(TokenKeys.loadOrCreate(config.tokenKeyFile()),
                 config.serverCode(), config.instanceName(), clock);

@@ -75,7 +75,8 @@ public final class AuditLog {
         @SqlBatch("""
                 INSERT INTO session_events (time_ms, kind, session_id, user_id, user_login, actor_user_id,
                                             actor_login, client_host, client_address, auth_source, detail)
-                VALUES (:time, :kind, :session, :user, :login, :actor, :actorLogin, :host, :address, :source, :detail)
+                VALUES (:time, :kind, CAST(:session AS UUID), CAST(:user AS UUID), :login, CAST(:actor AS UUID),
+                        :actorLogin, :host, :address, :source, :detail)
                 """)
         void insert(@BindMethods List<Row> rows);
     }

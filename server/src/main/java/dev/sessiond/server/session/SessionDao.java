@@ -44,7 +44,7 @@ interface SessionDao {
                                   session_type, license_type, is_active, counts_seat, client_culture, client_ui_culture,
                                   client_utc_offset_s, client_host, client_address, transport, instance_name,
                                   server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
-            VALUES (:id, :secretHash, :userId, :parentId, :applicationId, :clientKind, :type, :licenseType,
+            VALUES (:id, :secretHash, :userId, CAST(:parentId AS UUID), :applicationId, :clientKind, :type, :licenseType,
                     :active, :countsSeat, :culture, :uiCulture, :utcOffset, :clientHost, :clientAddress, :transport,
                     :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
             """)

@@ -78,13 +78,16 @@ class ExpiryAndReaperTest {
     void reaper_deletesExpiredSessionsInBatchesWithOneEventEach_whileValidationKeepsAnswering() throws Exception {
         long now = sessiond.clock.millis();
         long longAgo = now - Duration.ofHours(2).toMillis();
+        // The one dialect difference: how to make 100,000 rows and random UUIDs in SQL.
+        String rows = sessiond.onPostgres() ? "generate_series(1, 100000)" : "SYSTEM_RANGE(1, 100000)";
+        String uuid = sessiond.onPostgres() ? "gen_random_uuid()" : "RANDOM_UUID()";
         sessiond.database().useHandle(h -> h.createUpdate("""
                 INSERT INTO sessions (id, secret_hash, user_id, application_id, client_kind, session_type,
                                       license_type, is_active, counts_seat, client_host, client_address, transport,
                                       instance_name, server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
-                SELECT RANDOM_UUID(), 'not-a-real-hash', :user, 'web-client', 'WEB', 'CLIENT', 'PERSONAL', TRUE, FALSE,
+                SELECT %s, 'not-a-real-hash', :user, 'web-client', 'WEB', 'CLIENT', 'PERSONAL', TRUE, FALSE,
                        'old-host', '', 'grpc', 'default', 'sessiond', :t, :t, :end
-                FROM SYSTEM_RANGE(1, 100000)""")
+                FROM %s""".formatted(uuid, rows))
                 .bind("user", UUID.fromString(user.getId())).bind("t", longAgo)
                 .bind("end", longAgo + Duration.ofDays(7).toMillis()).execute());
         OpenSessionResponse live = sessiond.login("uma", "uma-password", "web-client");

@@ -55,8 +55,11 @@ public final class TestServer implements AutoCloseable {
     private final ManagedChannel channel;
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
-    private TestServer(Map<String, String> env, MutableClock clock) {
+    private final TestDatabase.Store store;
+
+    private TestServer(Map<String, String> env, MutableClock clock, TestDatabase.Store store) {
         this.clock = clock;
+        this.store = store;
         this.config = ConfigLoader.load(env);
         this.server = new SessiondServer(config, InProcessServerBuilder.forName(name), clock, TEST_COST,
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
@@ -81,10 +84,21 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dir, Map<String, String> settings, MutableClock clock) {
         Map<String, String> env = new HashMap<>();
         env.put("SESSIOND_DATA_DIR", dir.resolve("data").toString());
-        env.put("SESSIOND_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         env.put("SESSIOND_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        TestDatabase.Store store = null;
+        if (!settings.containsKey("SESSIOND_DB_URL")) {
+            store = TestDatabase.create();
+            env.put("SESSIOND_DB_URL", store.url());
+            env.put("SESSIOND_DB_USER", store.user());
+            env.put("SESSIOND_DB_PASSWORD", store.password());
+        }
         env.putAll(settings);
-        return new TestServer(env, clock);
+        return new TestServer(env, clock, store);
+    }
+
+    /** Whether this server runs on PostgreSQL (else H2). */
+    public boolean onPostgres() {
+        return store != null && store.postgres();
     }
 
     /** Direct access to the server's database, for checking what was stored. */
@@ -187,12 +201,16 @@ public final class TestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.close();
-        // Drop the in-memory database (it outlives connections because of DB_CLOSE_DELAY=-1).
-        try (Connection c = DriverManager.getConnection(config.database().url(), config.database().user(),
-                config.database().password()); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not drop the test database", e);
+        if (store != null) {
+            store.drop().run();
+        } else if (config.database().url().startsWith("jdbc:h2:")) {
+            // A database the test chose itself (an H2 file): close it so the next start can open it.
+            try (Connection c = DriverManager.getConnection(config.database().url(), config.database().user(),
+                    config.database().password()); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not close the test database", e);
+            }
         }
     }
 }
