@@ -54,8 +54,17 @@ final class ServerProcess implements AutoCloseable {
      * @throws AssertionError if it exits or does not listen within 60 s; the message holds its output
      */
     static ServerProcess start(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with extra settings that win over the defaults (several replicas
+     * share {@code SESSIOND_ADMIN_PASSWORD}, {@code SESSIOND_DB_URL} and {@code SESSIOND_TOKEN_KEY_FILE}).
+     */
+    static ServerProcess start(Path workDir, Map<String, String> settings) throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
         int port = freeLoopbackPort();
-        String adminPassword = randomPassword();
+        String adminPassword = settings.getOrDefault("SESSIOND_ADMIN_PASSWORD", randomPassword());
         Path stdoutFile = workDir.resolve("server.stdout.log");
         Path stderrFile = workDir.resolve("server.stderr.log");
         ProcessBuilder builder = command(workDir)
@@ -65,6 +74,7 @@ final class ServerProcess implements AutoCloseable {
                 "SESSIOND_GRPC_PORT", Integer.toString(port),
                 "SESSIOND_DATA_DIR", workDir.resolve("data").toString(),
                 "SESSIOND_ADMIN_PASSWORD", adminPassword));
+        builder.environment().putAll(settings);
         Process process = builder.start();
         process.getOutputStream().close();
         ServerProcess server = new ServerProcess(process, port, adminPassword, stdoutFile, stderrFile);
@@ -158,8 +168,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Never leaves a server behind, even when interrupted: it would hold its port and data directory. */
-    private void kill() {
+    /** Whether the server process is still running. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Never leaves a server behind, even when interrupted: it would hold its port and data directory. SIGKILL. */
+    void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, SECONDS);

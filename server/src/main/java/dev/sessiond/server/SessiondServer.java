@@ -60,6 +60,11 @@ public final class SessiondServer implements AutoCloseable {
         return t;
     });
 
+    /** How often health re-checks that the store answers. */
+    private static final long STORE_CHECK_MS = 1_000;
+
+    private final List<String> serviceNames = new ArrayList<>();
+    private volatile boolean storeReachable = true;
     private Store store;
     private ActivityRecorder activity;
     private SessionReaper reaper;
@@ -109,9 +114,11 @@ public final class SessiondServer implements AutoCloseable {
         server = builder.build().start();
 
         for (BindableService service : services) {
-            health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+            serviceNames.add(service.bindService().getServiceDescriptor().getName());
         }
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        serviceNames.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
+        setHealth(ServingStatus.SERVING);
+        scheduler.scheduleWithFixedDelay(this::checkStore, STORE_CHECK_MS, STORE_CHECK_MS, TimeUnit.MILLISECONDS);
         long interval = config.sessionPolicy().activityWriteInterval().toMillis();
         scheduler.scheduleWithFixedDelay(activity::flush, interval, interval, TimeUnit.MILLISECONDS);
         long reaperInterval = config.reaper().interval().toMillis();
@@ -122,6 +129,26 @@ public final class SessiondServer implements AutoCloseable {
         log.info("sessiond serving on port {} (server code '{}', instance '{}')",
                 server.getPort(), config.serverCode(), config.instanceName());
         return this;
+    }
+
+    /** Health follows the store: NOT_SERVING while it cannot be reached, SERVING again once it can. */
+    private void checkStore() {
+        boolean reachable = store.checkReachable(1);
+        if (reachable != storeReachable) {
+            storeReachable = reachable;
+            if (reachable) {
+                log.info("the store is reachable again; serving");
+            } else {
+                log.warn("the store is unreachable; health reports NOT_SERVING until it is back");
+            }
+            setHealth(reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
+    }
+
+    private void setHealth(ServingStatus status) {
+        for (String name : serviceNames) {
+            health.setStatus(name, status);
+        }
     }
 
     @SuppressWarnings("deprecation") // v1alpha reflection stays for older grpcurl releases

@@ -13,6 +13,7 @@ interface SeatDao {
             + " AND ((client_kind = 'DESKTOP' AND last_activity_ms > :desktopCutoff)"
             + " OR (client_kind <> 'DESKTOP' AND last_activity_ms > :cutoff)) ";
 
+    /** Locks the pool row and returns the high-water mark. */
     @SqlQuery("SELECT high_water FROM license_pool WHERE id = 1 FOR UPDATE")
     int lockPool();
 

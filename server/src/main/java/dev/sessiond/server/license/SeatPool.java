@@ -3,6 +3,7 @@ package dev.sessiond.server.license;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.error.LimitExceededException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -41,14 +42,21 @@ public final class SeatPool {
      * the pool lock held.
      *
      * @param self the session that wants the seat, if it exists already
+     * @return the number of seats in use once the session holds its seat
      * @throws LimitExceededException LICENSE_LIMIT_REACHED, naming a session to deactivate when
      *     {@link #candidateToDeactivate} finds one
      */
-    public void requireSeat(Handle h, UUID userId, String address, Optional<UUID> self, SeatWindow w) {
-        if (hasSeat(h, userId, address, self, w)) {
-            return;
-        }
+    public int requireSeat(Handle h, UUID userId, String address, Optional<UUID> self, SeatWindow w) {
         int limit = policy.concurrentLicenses().orElseThrow();
+        SeatDao dao = h.attach(SeatDao.class);
+        int inUse = seatsInUse(h, w);
+        if (dao.sharedSeats(userId, address, self.orElse(NONE), ms(w.now()), ms(w.idleCutoff()),
+                ms(w.desktopIdleCutoff())) > 0) {
+            return inUse;
+        }
+        if (inUse < limit) {
+            return inUse + 1;
+        }
         throw LimitExceededException.licenseLimit(
                 "all " + limit + " concurrent licences are in use",
                 candidateToDeactivate(h, userId, self, w).map(UUID::toString));
@@ -94,12 +102,12 @@ public final class SeatPool {
         return h.attach(SeatDao.class).seatsInUse(ms(w.now()), ms(w.idleCutoff()), ms(w.desktopIdleCutoff()));
     }
 
-    /** Records the current usage as the high-water mark if it is a new maximum. */
-    public void recordUsage(Handle h, SeatWindow w) {
-        h.attach(SeatDao.class).raiseHighWater(seatsInUse(h, w));
+    /** Records {@code inUse} as the high-water mark if it is a new maximum. */
+    public void recordUsage(Handle h, int inUse) {
+        h.attach(SeatDao.class).raiseHighWater(inUse);
     }
 
-    private static long ms(java.time.Instant t) {
+    private static long ms(Instant t) {
         return t.toEpochMilli();
     }
 }

@@ -3,6 +3,7 @@ package dev.sessiond.server.session;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -17,6 +18,10 @@ interface ReaperDao {
 
     /** A session to delete, with the root of the batch member it belongs to. */
     record Doomed(UUID id, UUID root, UUID userId, String login) {}
+
+    /** Takes the reaper lock for this transaction, or finds it held by another server's reaper (empty). */
+    @SqlQuery("SELECT id FROM reaper_lock WHERE id = 1 FOR UPDATE SKIP LOCKED")
+    Optional<Integer> tryLock();
 
     @SqlQuery("SELECT id FROM sessions WHERE lifetime_end_ms <= :now ORDER BY lifetime_end_ms LIMIT :limit")
     List<UUID> pastLifetime(@Bind("now") long now, @Bind("limit") int limit);

@@ -107,7 +107,7 @@ final class SessionActivation {
         audit.record(h, AuditEvent.ofSession(window.now(), kind, session.id(), session.user().id(),
                 session.user().login(), actor).withDetail(detail));
         if (active && limited(session)) {
-            seats.recordUsage(h, window);
+            seats.recordUsage(h, seats.seatsInUse(h, window));
         }
     }
 }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * expired: past its lifetime, or idle for longer than its idle timeout plus a margin of two
  * activity write intervals (the most another replica's unwritten activity can lag). Sessions
  * this server saw in use are spared. Validation never waits for the reaper: it only reads,
- * and each batch commits quickly. Thread-safe; runs are not meant to overlap on one server.
+ * and each batch commits quickly. Servers sharing a database reap one at a time: a batch
+ * holds the {@code reaper_lock} row, which other servers skip ({@code FOR UPDATE SKIP LOCKED})
+ * instead of waiting for. Thread-safe.
  */
 public final class SessionReaper {
 
@@ -88,6 +90,9 @@ public final class SessionReaper {
         SeatWindow window = sessions.window(now);
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             ReaperDao dao = h.attach(ReaperDao.class);
+            if (dao.tryLock().isEmpty()) {
+                return 0; // another server is reaping right now; it will get to these sessions
+            }
             int limit = settings.batchSize();
             Set<UUID> expired = new LinkedHashSet<>(dao.pastLifetime(now.toEpochMilli(), limit));
             List<UUID> idle = new ArrayList<>();

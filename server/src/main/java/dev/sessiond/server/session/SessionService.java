@@ -128,31 +128,34 @@ public final class SessionService implements UserSessionsCloser {
         try {
             StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
                 SessionDao dao = h.attach(SessionDao.class);
-                if (dao.lockUser(user.id()).isEmpty()) {
-                    throw new NotFoundException("user_id: no user with id " + user.id());
-                }
                 SeatWindow window = window(now);
-                if (spec.parentId().isEmpty()) {
+                if (spec.parentId().isEmpty() && seats.policy().maxSessionsPerUser().isPresent()) {
+                    // One user's opens run one at a time, so the per-user limit is exact.
+                    if (dao.lockUser(user.id()).isEmpty()) {
+                        throw userGone(user);
+                    }
                     enforceSessionLimit(h, user, window, spec.actor());
                 }
                 boolean limitedSeat = countsSeat && seats.policy().concurrentLicenses().isPresent();
+                int seatsInUse = 0;
                 if (limitedSeat) {
-                    seats.lock(h);
-                    seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
+                    seats.lock(h); // held to commit: the seat count cannot change under us
+                    seatsInUse = seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
                 }
                 dao.insert(row);
                 audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
                         .withAuthSource(spec.authSource()));
                 if (limitedSeat) {
-                    seats.recordUsage(h, window);
+                    seats.recordUsage(h, seatsInUse);
                 }
             }));
         } catch (UnableToExecuteStatementException e) {
             if (StoreErrors.isUniqueViolation(e)) {
                 throw new AlreadyExistsException("session.id: a session with id " + id + " exists already");
             }
-            if (StoreErrors.isForeignKeyViolation(e) && spec.parentId().isPresent()) {
-                throw notFound(); // the parent closed while the nested session was being opened
+            if (StoreErrors.isForeignKeyViolation(e)) {
+                // The user was deleted, or the parent closed, while the session was being opened.
+                throw spec.parentId().isPresent() ? notFound() : userGone(user);
             }
             throw e;
         }
@@ -383,6 +386,10 @@ public final class SessionService implements UserSessionsCloser {
             throw new AuthenticationException(Reason.SESSION_EXPIRED,
                     "the session was idle for longer than " + policy.idleTimeout(session.clientKind()));
         }
+    }
+
+    private static NotFoundException userGone(User user) {
+        return new NotFoundException("user_id: no user with id " + user.id());
     }
 
     private static AuthenticationException notFound() {

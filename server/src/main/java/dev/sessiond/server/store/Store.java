@@ -3,6 +3,11 @@ package dev.sessiond.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessiond.server.config.Config.DatabaseConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -16,13 +21,23 @@ import org.slf4j.LoggerFactory;
 public final class Store implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Store.class);
+    /** The longest any statement may run when no call deadline says otherwise. */
+    private static final int STATEMENT_TIMEOUT_SECONDS = 30;
 
     private final HikariDataSource dataSource;
+    private final DatabaseConfig config;
     private final Jdbi jdbi;
+    /** The health check's own connection, outside the pool, so that a busy pool never delays it. */
+    private Connection probe;
 
-    private Store(HikariDataSource dataSource) {
+    /** False while the health check finds the database unreachable: calls then fail at once. */
+    private volatile boolean reachable = true;
+
+    private Store(HikariDataSource dataSource, DatabaseConfig config) {
         this.dataSource = dataSource;
-        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        this.config = config;
+        this.jdbi = Jdbi.create(this::connect).installPlugin(new SqlObjectPlugin());
+        this.jdbi.addCustomizer(new DeadlineTimeouts(STATEMENT_TIMEOUT_SECONDS));
     }
 
     /** Opens the pool and migrates the schema to the newest version. */
@@ -33,9 +48,16 @@ public final class Store implements AutoCloseable {
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setPoolName("sessiond-store");
-        // Fail fast when the database is away instead of queueing callers for the default 30 s.
-        hikari.setConnectionTimeout(5_000);
-        hikari.setValidationTimeout(2_000);
+        // Wait at most 10 s for a connection under load (the default is 30 s); while the health check finds
+        // the database away, calls do not wait at all (see connect()).
+        hikari.setConnectionTimeout(10_000);
+        hikari.setValidationTimeout(1_000);
+        if (config.url().startsWith("jdbc:postgresql:")) {
+            // Notice a vanished server quickly: a bounded connect, and TCP keep-alive on idle sockets.
+            hikari.addDataSourceProperty("connectTimeout", "3");
+            hikari.addDataSourceProperty("socketTimeout", "60");
+            hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        }
         if (config.url().startsWith("jdbc:h2:")) {
             // Seat-taking transactions queue on one row lock (license_pool); H2's default lock
             // timeout of one second is too short for a burst of concurrent opens.
@@ -56,15 +78,64 @@ public final class Store implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Store(dataSource);
+        return new Store(dataSource, config);
     }
 
     public Jdbi jdbi() {
         return jdbi;
     }
 
+    /**
+     * Checks whether the database answers within {@code timeoutSeconds}, and remembers the
+     * answer: while it is "no", calls fail at once with STORE_UNAVAILABLE instead of each
+     * waiting for the pool's connection timeout.
+     */
+    public synchronized boolean checkReachable(int timeoutSeconds) {
+        boolean answer;
+        try {
+            if (probe == null || probe.isClosed()) {
+                Properties properties = new Properties();
+                properties.setProperty("user", config.user());
+                properties.setProperty("password", config.password());
+                if (config.url().startsWith("jdbc:postgresql:")) {
+                    properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+                }
+                probe = DriverManager.getConnection(config.url(), properties);
+            }
+            answer = probe.isValid(timeoutSeconds);
+        } catch (SQLException | RuntimeException e) {
+            answer = false;
+        }
+        if (!answer) {
+            closeProbe();
+        }
+        reachable = answer;
+        return answer;
+    }
+
+    private void closeProbe() {
+        if (probe != null) {
+            try {
+                probe.close();
+            } catch (SQLException e) {
+                // it is broken anyway
+            }
+            probe = null;
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        if (!reachable) {
+            throw new SQLTransientConnectionException("the database did not answer the last health check");
+        }
+        return dataSource.getConnection();
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            closeProbe();
+        }
         dataSource.close();
     }
 }
