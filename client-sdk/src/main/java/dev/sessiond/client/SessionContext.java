@@ -6,6 +6,7 @@ import com.google.protobuf.Duration;
 import dev.sessiond.proto.v1.Session;
 import dev.sessiond.proto.v1.User;
 import io.grpc.Context;
+import java.time.DateTimeException;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,10 +57,16 @@ public final class SessionContext {
         return new ClientCulture(
                 Optional.of(session.getClientCulture()).filter(t -> !t.isEmpty()).map(ClientCulture::parseLocale),
                 Optional.of(session.getClientUiCulture()).filter(t -> !t.isEmpty()).map(ClientCulture::parseLocale),
-                session.hasClientUtcOffset()
-                        ? Optional.of(ZoneOffset.ofTotalSeconds((int) session.getClientUtcOffset().getSeconds()))
-                        : Optional.empty(),
+                session.hasClientUtcOffset() ? offset(session.getClientUtcOffset()) : Optional.empty(),
                 Optional.of(session.getClientHost()));
+    }
+
+    private static Optional<ZoneOffset> offset(Duration duration) {
+        try {
+            return Optional.of(ZoneOffset.ofTotalSeconds(Math.toIntExact(duration.getSeconds())));
+        } catch (DateTimeException | ArithmeticException e) {
+            return Optional.empty(); // sessiond checks offsets; a bad one is simply not known
+        }
     }
 
     /**

@@ -2,14 +2,11 @@ package dev.sessiond.client;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sessiond.proto.v1.Session;
-import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionController implements AutoCloseable {
 
     static final Duration DEFAULT_REVALIDATE_AFTER = Duration.ofSeconds(5);
-    static final Duration MIN_KEEP_ALIVE = Duration.ofMillis(100);
-    static final Duration FALLBACK_KEEP_ALIVE = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(SessionController.class);
 
@@ -66,7 +61,7 @@ public final class SessionController implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     /** The session new leases join; null when none is open. Guarded by {@link #lock}. */
-    private Shared current;
+    private SharedSession current;
     /** The open (or the check of {@link #current}) in progress; null when none. Guarded by {@link #lock}. */
     private Flight flight;
     /** Guarded by {@link #lock}. */
@@ -128,7 +123,7 @@ public final class SessionController implements AutoCloseable {
         if (leader) {
             fly(joined);
         }
-        Shared shared = joined.result.join(); // never fails: fly() completes it with null on failure
+        SharedSession shared = joined.result.join(); // never fails: fly() completes it with null on failure
         return shared == null ? Optional.empty() : Optional.of(new SessionLease(this, shared));
     }
 
@@ -144,10 +139,10 @@ public final class SessionController implements AutoCloseable {
 
     /** Checks the current session or opens a new one, then hands the result to every participant. */
     private void fly(Flight f) {
-        Shared target = f.target;
+        SharedSession target = f.target;
         boolean alive = target != null && confirm(target);
-        Shared opened = alive ? null : open();
-        Shared result;
+        SharedSession opened = alive ? null : open();
+        SharedSession result;
         Runnable closeOpened = null;
         Runnable closeTarget = null;
         lock.lock();
@@ -187,11 +182,11 @@ public final class SessionController implements AutoCloseable {
         }
     }
 
-    private Shared open() {
+    private SharedSession open() {
         try {
             OpenedSession opened = requireNonNull(opener.open(client), "the SessionOpener returned null");
             log.info("opened session {} of user '{}'", opened.sessionId(), opened.session().getUser().getLogin());
-            return new Shared(opened, client.withToken(opened.token()), clock.instant());
+            return new SharedSession(opened, client.withToken(opened.token()), clock.instant());
         } catch (SessionException e) {
             log.warn("could not open a session: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -204,76 +199,60 @@ public final class SessionController implements AutoCloseable {
      * Whether {@code s} is still open, asking the server. Only a definite "gone" counts as
      * dead; when the server cannot tell (unreachable, no right to ask) the session is kept.
      */
-    private boolean confirm(Shared s) {
+    private boolean confirm(SharedSession s) {
+        SharedSession.Touch touch;
         try {
-            if (!s.asSession.server().updateLastActivity(s.sessionId())) {
-                markLost(s, "the server says it is not open");
-                return false;
-            }
-        } catch (SessionException e) {
-            if (isGone(e)) {
-                markLost(s, e.getMessage());
-                return false;
-            }
-            log.debug("could not check session {}; keeping it: {}", s.sessionId(), e.getMessage());
+            touch = s.touch();
+        } catch (RuntimeException e) {
+            touch = new SharedSession.Touch(SharedSession.Answer.NO_ANSWER, e.toString());
+        }
+        if (touch.answer() == SharedSession.Answer.GONE) {
+            markLost(s, touch.detail());
+            return false;
+        }
+        if (touch.answer() != SharedSession.Answer.OPEN) {
+            log.debug("could not check session {}; keeping it: {}", s.sessionId(), touch.detail());
         }
         confirmed(s);
         return true;
     }
 
-    private void keepAlive(Shared s) {
+    private void keepAlive(SharedSession s) {
+        SharedSession.Touch touch;
         try {
-            if (s.asSession.server().updateLastActivity(s.sessionId())) {
-                confirmed(s);
-            } else {
-                markLost(s, "the server says it is not open");
-            }
-        } catch (SessionException e) {
-            if (isGone(e)) {
-                markLost(s, e.getMessage());
-            } else if (e.code() == Status.Code.PERMISSION_DENIED) {
-                log.warn("stopping the keep-alive of session {}: its user may not call UpdateLastActivity ({}); "
-                        + "it now expires when it is idle for too long", s.sessionId(), e.getMessage());
-                stopKeepAlive(s);
-            } else {
-                log.warn("keep-alive of session {} failed, trying again later: {}", s.sessionId(), e.getMessage());
-            }
+            touch = s.touch();
         } catch (RuntimeException e) {
             // a scheduled task that throws is never run again; keep trying instead
             log.warn("keep-alive of session {} failed, trying again later", s.sessionId(), e);
+            return;
+        }
+        switch (touch.answer()) {
+            case OPEN -> confirmed(s);
+            case GONE -> markLost(s, touch.detail());
+            case NOT_ALLOWED -> {
+                log.warn("stopping the keep-alive of session {}: its user may not call UpdateLastActivity ({}); "
+                        + "it now expires when it is idle for too long", s.sessionId(), touch.detail());
+                stopKeepAlive(s);
+            }
+            case NO_ANSWER -> log.warn("keep-alive of session {} failed, trying again later: {}",
+                    s.sessionId(), touch.detail());
         }
     }
 
     /** Called under the lock for a fresh session. */
-    private void startKeepAlive(Shared s) {
-        Duration interval = keepAliveInterval != null ? keepAliveInterval : keepAliveInterval(s.opened.session());
+    private void startKeepAlive(SharedSession s) {
+        Duration interval = keepAliveInterval != null ? keepAliveInterval
+                : SharedSession.keepAliveInterval(s.opened.session());
         long millis = interval.toMillis();
         s.keepAlive = scheduler.scheduleWithFixedDelay(() -> keepAlive(s), millis, millis, TimeUnit.MILLISECONDS);
         log.debug("keeping session {} alive every {}", s.sessionId(), interval);
     }
 
-    /** A third of the time the session has left until it expires for idleness, but not under 100 ms. */
-    static Duration keepAliveInterval(Session session) {
-        if (!session.hasExpireTime() || !session.hasLastActivityTime()) {
-            return FALLBACK_KEEP_ALIVE;
-        }
-        Duration left = Duration.ofSeconds(
-                session.getExpireTime().getSeconds() - session.getLastActivityTime().getSeconds(),
-                session.getExpireTime().getNanos() - session.getLastActivityTime().getNanos());
-        Duration third = left.dividedBy(3);
-        return third.compareTo(MIN_KEEP_ALIVE) < 0 ? MIN_KEEP_ALIVE : third;
-    }
-
-    private static boolean isGone(SessionException e) {
-        // the call authenticates with the session's own token: UNAUTHENTICATED means that token is dead
-        return e.code() == Status.Code.UNAUTHENTICATED;
-    }
-
-    private boolean isStale(Shared s) {
+    private boolean isStale(SharedSession s) {
         return !Duration.between(s.confirmedAt, clock.instant()).minus(revalidateAfter).isNegative();
     }
 
-    private void confirmed(Shared s) {
+    private void confirmed(SharedSession s) {
         Instant now = clock.instant();
         lock.lock();
         try {
@@ -283,14 +262,14 @@ public final class SessionController implements AutoCloseable {
         }
     }
 
-    private void markLost(Shared s, String why) {
+    private void markLost(SharedSession s, String why) {
         lock.lock();
         try {
             if (s.lost || s.ended) {
                 return;
             }
             s.lost = true;
-            cancelKeepAlive(s);
+            s.cancelKeepAlive();
             if (current == s) {
                 current = null;
             }
@@ -301,17 +280,17 @@ public final class SessionController implements AutoCloseable {
                 s.sessionId(), why);
     }
 
-    private void stopKeepAlive(Shared s) {
+    private void stopKeepAlive(SharedSession s) {
         lock.lock();
         try {
-            cancelKeepAlive(s);
+            s.cancelKeepAlive();
         } finally {
             lock.unlock();
         }
     }
 
     /** A lease ends. */
-    void release(Shared s) {
+    void release(SharedSession s) {
         Runnable end;
         lock.lock();
         try {
@@ -330,36 +309,16 @@ public final class SessionController implements AutoCloseable {
      *
      * @return the server call that closes it, to run after unlocking; null when there is none
      */
-    private Runnable endIfUnused(Shared s) {
+    private Runnable endIfUnused(SharedSession s) {
         if (s.leases > 0 || s.ended) {
             return null;
         }
         s.ended = true;
-        cancelKeepAlive(s);
+        s.cancelKeepAlive();
         if (current == s) {
             current = null;
         }
-        return s.lost ? null : () -> closeOnServer(s);
-    }
-
-    private static void cancelKeepAlive(Shared s) {
-        if (s.keepAlive != null) {
-            s.keepAlive.cancel(false);
-            s.keepAlive = null;
-        }
-    }
-
-    private void closeOnServer(Shared s) {
-        try {
-            s.asSession.closeSession();
-            log.info("closed session {}", s.sessionId());
-        } catch (SessionException e) {
-            if (isGone(e)) {
-                log.debug("session {} was closed already: {}", s.sessionId(), e.getMessage());
-            } else {
-                log.warn("could not close session {}; it expires when idle: {}", s.sessionId(), e.getMessage());
-            }
-        }
+        return s.lost ? null : s::closeOnServer;
     }
 
     /**
@@ -375,12 +334,12 @@ public final class SessionController implements AutoCloseable {
                 return;
             }
             closed = true;
-            Shared s = current;
+            SharedSession s = current;
             current = null;
             if (s != null && !s.ended) {
                 s.ended = true;
-                cancelKeepAlive(s);
-                end = s.lost ? null : () -> closeOnServer(s);
+                s.cancelKeepAlive();
+                end = s.lost ? null : s::closeOnServer;
             }
         } finally {
             lock.unlock();
@@ -391,36 +350,14 @@ public final class SessionController implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    /** One opened session and who holds it. Fields other than the finals are guarded by the controller's lock. */
-    static final class Shared {
-        final OpenedSession opened;
-        /** The controller's client authenticating as this session. */
-        final SessiondClient asSession;
-        int leases;
-        boolean lost;
-        boolean ended;
-        Instant confirmedAt;
-        ScheduledFuture<?> keepAlive;
-
-        Shared(OpenedSession opened, SessiondClient asSession, Instant confirmedAt) {
-            this.opened = opened;
-            this.asSession = asSession;
-            this.confirmedAt = confirmedAt;
-        }
-
-        String sessionId() {
-            return opened.sessionId();
-        }
-    }
-
     /** An open or check in progress, and the callers waiting for it. Guarded by the controller's lock. */
     private static final class Flight {
         /** The session being checked; null when a new one is opened straight away. */
-        final Shared target;
-        final CompletableFuture<Shared> result = new CompletableFuture<>();
+        final SharedSession target;
+        final CompletableFuture<SharedSession> result = new CompletableFuture<>();
         int participants;
 
-        Flight(Shared target) {
+        Flight(SharedSession target) {
             this.target = target;
         }
     }

@@ -40,12 +40,12 @@ public final class SessionException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient Status.Code code;
-    private final transient ErrorReason reason;
+    private final Status.Code code;
+    private final ErrorReason reason;
     private final String reasonName;
     private final String description;
-    private final transient Map<String, String> errorMetadata;
-    private final transient Duration retryDelay;
+    private final Map<String, String> errorMetadata;
+    private final Duration retryDelay;
 
     SessionException(Status.Code code, String reasonName, String description, Map<String, String> errorMetadata,
             Duration retryDelay, Throwable cause) {

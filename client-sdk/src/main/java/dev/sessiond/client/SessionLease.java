@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SessionLease implements AutoCloseable {
 
     private final SessionController controller;
-    private final SessionController.Shared shared;
+    private final SharedSession shared;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SessionLease(SessionController controller, SessionController.Shared shared) {
+    SessionLease(SessionController controller, SharedSession shared) {
         this.controller = requireNonNull(controller, "controller");
         this.shared = requireNonNull(shared, "shared");
     }

@@ -145,9 +145,9 @@ class SessionControllerTest {
                 .setExpireTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_000 + 30 * 60))
                 .build();
 
-        assertThat(SessionController.keepAliveInterval(session)).isEqualTo(Duration.ofMinutes(10));
-        assertThat(SessionController.keepAliveInterval(Session.getDefaultInstance()))
-                .isEqualTo(SessionController.FALLBACK_KEEP_ALIVE);
+        assertThat(SharedSession.keepAliveInterval(session)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SharedSession.keepAliveInterval(Session.getDefaultInstance()))
+                .isEqualTo(SharedSession.FALLBACK_KEEP_ALIVE);
     }
 
     private static OpenSessionResponse opened(String id) {
