@@ -134,7 +134,7 @@ public final class SessionAuthInterceptor implements ServerInterceptor {
         var status = com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message);
         if (!reason.isEmpty()) {
             status.addDetails(Any.pack(ErrorInfo.newBuilder()
-                    .setDomain(SessionException.ERROR_DOMAIN).setReason(reason).build()));
+                    .setDomain(SessiondMetadata.ERROR_DOMAIN).setReason(reason).build()));
         }
         StatusRuntimeException e = StatusProto.toStatusRuntimeException(status.build());
         call.close(e.getStatus(), e.getTrailers());

@@ -31,13 +31,6 @@ import java.util.Optional;
  */
 public final class SessionException extends RuntimeException {
 
-    /** The {@code ErrorInfo.domain} of sessiond's errors; details of other domains are not read. */
-    public static final String ERROR_DOMAIN = "sessiond";
-    /** The {@code ErrorInfo.metadata} key naming a session that could give up its licence seat. */
-    public static final String SESSION_ID_TO_DEACTIVATE = "session_id_to_deactivate";
-    /** The {@code ErrorInfo.metadata} key naming the request field at fault (INVALID_ARGUMENT). */
-    public static final String FIELD = "field";
-
     private static final long serialVersionUID = 1L;
 
     private final Status.Code code;
@@ -77,7 +70,7 @@ public final class SessionException extends RuntimeException {
                 try {
                     if (detail.is(ErrorInfo.class)) {
                         ErrorInfo info = detail.unpack(ErrorInfo.class);
-                        if (ERROR_DOMAIN.equals(info.getDomain())) {
+                        if (SessiondMetadata.ERROR_DOMAIN.equals(info.getDomain())) {
                             reasonName = info.getReason();
                             metadata = info.getMetadataMap();
                         }
@@ -118,12 +111,12 @@ public final class SessionException extends RuntimeException {
 
     /** For {@code LICENSE_LIMIT_REACHED}: a session that could be deactivated to free a seat. */
     public Optional<String> sessionIdToDeactivate() {
-        return Optional.ofNullable(errorMetadata.get(SESSION_ID_TO_DEACTIVATE)).filter(s -> !s.isEmpty());
+        return Optional.ofNullable(errorMetadata.get(SessiondMetadata.ERROR_SESSION_ID_TO_DEACTIVATE)).filter(s -> !s.isEmpty());
     }
 
     /** For {@code INVALID_ARGUMENT}: the request field or metadata key at fault. */
     public Optional<String> field() {
-        return Optional.ofNullable(errorMetadata.get(FIELD)).filter(s -> !s.isEmpty());
+        return Optional.ofNullable(errorMetadata.get(SessiondMetadata.ERROR_FIELD)).filter(s -> !s.isEmpty());
     }
 
     /** Every {@code ErrorInfo.metadata} entry of the failure. */

@@ -3,9 +3,10 @@ package dev.sessiond.client;
 import io.grpc.Metadata;
 
 /**
- * The gRPC metadata keys of the sessiond contract (SPEC §2), in one place. The client side
- * ({@link SessiondClientInterceptor}) writes them, the server side ({@link SessionAuthInterceptor})
- * reads them; code that uses the generated stubs directly can use them too.
+ * The metadata keys of the sessiond contract (SPEC §2), in one place: the gRPC metadata the
+ * client side ({@link SessiondClientInterceptor}) writes and the server side
+ * ({@link SessionAuthInterceptor}) reads, and the keys of the {@code google.rpc.ErrorInfo} detail
+ * that {@link SessionException} reads. Code that uses the generated stubs directly can use them too.
  */
 public final class SessiondMetadata {
 
@@ -26,6 +27,15 @@ public final class SessiondMetadata {
 
     /** The scheme in front of the token in {@link #AUTHORIZATION}, with its separating space. */
     public static final String BEARER_PREFIX = "Bearer ";
+
+    /** The {@code google.rpc.ErrorInfo.domain} of sessiond's errors; details of other domains are not read. */
+    public static final String ERROR_DOMAIN = "sessiond";
+
+    /** The {@code ErrorInfo.metadata} key naming a session that could give up its licence seat. */
+    public static final String ERROR_SESSION_ID_TO_DEACTIVATE = "session_id_to_deactivate";
+
+    /** The {@code ErrorInfo.metadata} key naming the request field at fault (INVALID_ARGUMENT). */
+    public static final String ERROR_FIELD = "field";
 
     private SessiondMetadata() {}
 
