@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sessiond.client.SessionException;
 import dev.sessiond.client.SessiondClient;
+import dev.sessiond.proto.v1.CreateUserRequest;
 import dev.sessiond.proto.v1.ErrorReason;
+import dev.sessiond.proto.v1.LicenseType;
 import dev.sessiond.proto.v1.User;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,11 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ErrorReasonIT {
 
     /** Reasons of the contract this server cannot produce yet; the issues that add them add rows. */
-    private static final Set<ErrorReason> NOT_PRODUCED_YET = EnumSet.of(
-            ErrorReason.LOGIN_THROTTLED,          // login throttling (the licences/throttling issue)
-            ErrorReason.CANT_REACTIVATE_SESSION,  // licence seats
-            ErrorReason.LICENSE_LIMIT_REACHED);   // licence seats
-
     private static final String PASSWORD = "user-password";
 
     @TempDir
@@ -116,7 +114,31 @@ class ErrorReasonIT {
                     c -> admin(c).users().getUser(UUID.randomUUID().toString())),
             new Row(ErrorReason.ALREADY_EXISTS, Status.Code.ALREADY_EXISTS,
                     c -> admin(c).users().createUser("admin", PASSWORD, "Second admin")),
-            new Row(ErrorReason.STORE_UNAVAILABLE, Status.Code.UNAVAILABLE, c -> withStoreDown()));
+            new Row(ErrorReason.STORE_UNAVAILABLE, Status.Code.UNAVAILABLE, c -> withStoreDown()),
+            new Row(ErrorReason.LOGIN_THROTTLED, Status.Code.RESOURCE_EXHAUSTED, c -> {
+                String login = newUser(c, false).getLogin();
+                for (int i = 0; i < 6; i++) { // the default threshold is 5 failures in a row
+                    try {
+                        c.openSession(login, "wrong-password");
+                    } catch (SessionException expected) {
+                        if (expected.reason() == ErrorReason.LOGIN_THROTTLED) {
+                            throw expected;
+                        }
+                    }
+                }
+            }),
+            new Row(ErrorReason.LICENSE_LIMIT_REACHED, Status.Code.RESOURCE_EXHAUSTED,
+                    c -> withOneSeat((seat, admin) -> {
+                        seat.openSession(concurrentUser(admin), PASSWORD);
+                        seat.openSession(concurrentUser(admin), PASSWORD);
+                    })),
+            new Row(ErrorReason.CANT_REACTIVATE_SESSION, Status.Code.FAILED_PRECONDITION,
+                    c -> withOneSeat((seat, admin) -> {
+                        var first = seat.openSession(concurrentUser(admin), PASSWORD);
+                        admin.server().setSessionIsActive(first.getSession().getId(), false);
+                        seat.openSession(concurrentUser(admin), PASSWORD);
+                        admin.server().validateAndGetSession(first.getToken());
+                    })));
 
     static Stream<Arguments> rows() {
         return ROWS.stream().map(Arguments::of);
@@ -124,7 +146,7 @@ class ErrorReasonIT {
 
     @Test
     void theTable_coversEveryReasonOfTheContract() {
-        Set<ErrorReason> covered = EnumSet.copyOf(NOT_PRODUCED_YET);
+        Set<ErrorReason> covered = EnumSet.noneOf(ErrorReason.class);
         ROWS.forEach(row -> assertThat(covered.add(row.reason())).as("one row per reason: %s", row.reason()).isTrue());
         Set<ErrorReason> contract = EnumSet.allOf(ErrorReason.class);
         contract.removeAll(EnumSet.of(ErrorReason.ERROR_REASON_UNSPECIFIED, ErrorReason.UNRECOGNIZED));
@@ -147,16 +169,31 @@ class ErrorReasonIT {
     }
 
     @Test
-    void anRpcTheServerDoesNotServeYet_isASessionExceptionWithoutReason() {
+    void anRpcTheServerDoesNotServe_isASessionExceptionWithoutReason() {
         SessionException e = catchThrowableOfType(SessionException.class,
-                () -> admin(client).incrementConfigurationVersion());
+                () -> client.openSessionWindowsAuth(new byte[] {1, 2, 3}));
 
-        // Accepts the day the server serves it: then there is simply no failure to look at.
-        if (e != null) {
-            assertThat(e.code()).isEqualTo(Status.Code.UNIMPLEMENTED);
-            assertThat(e.reason()).isEqualTo(ErrorReason.ERROR_REASON_UNSPECIFIED);
-            assertThat(e.description()).contains("not implemented by this sessiond server");
+        assertThat(e).isNotNull();
+        assertThat(e.code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(e.reason()).isEqualTo(ErrorReason.ERROR_REASON_UNSPECIFIED);
+        assertThat(e.description()).contains("not implemented by this sessiond server");
+    }
+
+    /** Runs {@code calls} against a server with one concurrent licence seat (client, admin view). */
+    private static void withOneSeat(BiConsumer<SessiondClient, SessiondClient> calls) {
+        try (SdkTestServer licensed = SdkTestServer.start(dir.resolve("one-seat-" + UUID.randomUUID()),
+                        Map.of("SESSIOND_CONCURRENT_LICENSES", "1"));
+                SessiondClient c = licensed.client(b -> b.applicationId("web-client").maxAttempts(1))) {
+            calls.accept(c, c.withToken(licensed.adminToken(c)));
         }
+    }
+
+    /** A new concurrent-licence user (created by {@code admin}); returns its login. */
+    private static String concurrentUser(SessiondClient admin) {
+        String login = "seat-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.users().createUser(CreateUserRequest.newBuilder().setLogin(login).setPassword(PASSWORD)
+                .setLicenseType(LicenseType.LICENSE_TYPE_CONCURRENT).build());
+        return login;
     }
 
     private static SessiondClient admin(SessiondClient c) {
