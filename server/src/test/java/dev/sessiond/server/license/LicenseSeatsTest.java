@@ -189,6 +189,7 @@ class LicenseSeatsTest {
         User bob = sessiond.createUser("bob", "pw-bob", LicenseType.LICENSE_TYPE_CONCURRENT);
 
         AddSessionResponse first = sessionFrom(ann, "10.0.0.1");
+        sessiond.clock.advance(Duration.ofSeconds(1)); // so "the oldest activity" is unambiguous
         sessionFrom(ann, "10.0.0.1");
 
         assertThat(sessiond.seatsInUse()).isEqualTo(1);
