@@ -3,6 +3,7 @@ package dev.sessiond.server.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.error.AccessDeniedException;
+import dev.sessiond.server.error.AuthenticationException;
 import dev.sessiond.server.session.SessionService;
 
 /**
@@ -21,7 +22,11 @@ final class Access {
     /** Any open session. */
     Caller anySession() {
         CallInfo call = CallContextInterceptor.current();
-        return new Caller(sessions.validate(call.bearerToken()), call);
+        try {
+            return new Caller(sessions.validate(call.bearerToken()), call);
+        } catch (AuthenticationException e) {
+            throw e.ofCaller();
+        }
     }
 
     /** A session of an administrator. */

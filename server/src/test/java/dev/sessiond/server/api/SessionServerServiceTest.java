@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.sessiond.proto.v1.AddSessionRequest;
+import dev.sessiond.proto.v1.CloseSessionRequest;
 import dev.sessiond.proto.v1.DeleteUserSessionsRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.RemoveSessionRequest;
@@ -139,6 +140,21 @@ class SessionServerServiceTest {
         assertError(() -> validate("garbage"), Status.Code.UNAUTHENTICATED, "TOKEN_MALFORMED");
         var info = assertError(() -> validate(""), Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
         assertThat(info.getMetadataMap()).containsEntry("field", "token");
+    }
+
+    @Test
+    void validateAndGetSession_tellsTheCallersOwnTokenFromTheValidatedOne() {
+        String subject = userSession("gil", "web-client").getToken();
+        String caller = sessiond.serviceToken();
+        as(caller, sessiond.client()).closeSession(CloseSessionRequest.getDefaultInstance());
+
+        var callerGone = assertError(() -> as(caller, sessiond.server()).validateAndGetSession(
+                ValidateAndGetSessionRequest.newBuilder().setToken(subject).build()),
+                Status.Code.UNAUTHENTICATED, "SESSION_NOT_FOUND");
+        var subjectBad = assertError(() -> validate("garbage"), Status.Code.UNAUTHENTICATED, "TOKEN_MALFORMED");
+
+        assertThat(callerGone.getMetadataMap()).containsEntry("token", "authorization");
+        assertThat(subjectBad.getMetadataMap()).doesNotContainKey("token");
     }
 
     @Test
