@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  *       {@code google.rpc.ErrorInfo} (domain {@code sessiond}) naming the reason, so that clients
  *       read it as they read sessiond's own errors.
  *   <li>When sessiond cannot answer, the call ends with {@code UNAVAILABLE} (retryable, not
- *       remembered); when it refuses this service's own credentials other than by
- *       {@code UNAUTHENTICATED}, with {@code INTERNAL} and an error in the log. sessiond's answer
- *       does not tell an unusable service token from an unusable caller token: if the service's
- *       own session ends, every caller is refused.
+ *       remembered); when it refuses this service's own credentials (its session ended, or it
+ *       lacks the role — sessiond marks such answers with {@code ErrorInfo.metadata["token"] =
+ *       "authorization"}), with {@code INTERNAL} and an error in the log, and nothing is
+ *       remembered about the caller's token.
  *   <li>Validation runs on the thread that starts the call, once per token and cache period.
  * </ul>
  *

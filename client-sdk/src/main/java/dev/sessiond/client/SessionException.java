@@ -115,6 +115,11 @@ public final class SessionException extends RuntimeException {
     }
 
     /** For {@code INVALID_ARGUMENT}: the request field or metadata key at fault. */
+    /** Whether the failure is about the caller's own token (its authorization), not one in the request. */
+    public boolean isAboutCallersToken() {
+        return "authorization".equals(errorMetadata.get(SessiondMetadata.ERROR_TOKEN));
+    }
+
     public Optional<String> field() {
         return Optional.ofNullable(errorMetadata.get(SessiondMetadata.ERROR_FIELD)).filter(s -> !s.isEmpty());
     }

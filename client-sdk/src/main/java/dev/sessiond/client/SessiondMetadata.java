@@ -37,6 +37,12 @@ public final class SessiondMetadata {
     /** The {@code ErrorInfo.metadata} key naming the request field at fault (INVALID_ARGUMENT). */
     public static final String ERROR_FIELD = "field";
 
+    /**
+     * The {@code ErrorInfo.metadata} key saying which token failed: {@code "authorization"} when
+     * it was the caller's own (the authorization metadata), absent when it was a token in the request.
+     */
+    public static final String ERROR_TOKEN = "token";
+
     private SessiondMetadata() {}
 
     private static Metadata.Key<String> ascii(String name) {

@@ -91,7 +91,8 @@ final class TokenCache {
         try {
             return new Valid(validate.apply(token));
         } catch (SessionException e) {
-            if (REFUSALS.contains(e.code())) {
+            // A refusal of the validating service's own token says nothing about this token.
+            if (REFUSALS.contains(e.code()) && !e.isAboutCallersToken()) {
                 return new Refused(e);
             }
             throw e;

@@ -184,6 +184,25 @@ class SessionAuthInterceptorIT {
     }
 
     @Test
+    void theServicesOwnSessionEnding_isNotBlamedOnTheCaller() throws IOException, InterruptedException {
+        String ownToken = sdk.openSession("svc-orders", "service-password").getToken();
+        stopDownstream();
+        start(sdk.withToken(ownToken));
+        OpenSessionResponse alice = aliceSignsIn();
+        assertThat(sdk.withToken(ownToken).closeSession()).isTrue(); // the service's own session ends
+
+        assertThatThrownBy(() -> call(Optional.of(alice.getToken()), ClientCulture.NONE))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+        assertThat(handler.contexts).isEmpty();
+        // Nothing was remembered against Alice's token: with working credentials it passes at once.
+        stopDownstream();
+        start(sdk.withToken(serviceToken));
+        assertThat(call(Optional.of(alice.getToken()), ClientCulture.NONE).getStatus())
+                .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
     void aClosedSessionsToken_isRejectedOnceTheCacheTimeHasPassed() {
         OpenSessionResponse alice = aliceSignsIn();
         Optional<String> token = Optional.of(alice.getToken());
