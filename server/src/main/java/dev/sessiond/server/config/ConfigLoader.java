@@ -112,7 +112,7 @@ public final class ConfigLoader {
                 path(Setting.TOKEN_KEY_FILE, dataDir.resolve("token-keys").toString()),
                 name(Setting.ADMIN_LOGIN, "admin"),
                 Optional.ofNullable(values.get(Setting.ADMIN_PASSWORD)).filter(p -> !p.isEmpty()),
-                new SessionPolicy(idle, desktopIdle, lifetime, writeInterval),
+                new SessionPolicy(idle, desktopIdle, lifetime, writeInterval, cacheTtl()),
                 new ClientKinds(
                         list(Setting.DESKTOP_APPLICATIONS, "desktop-client,admin-console,cli"),
                         list(Setting.WEB_APPLICATIONS, "web-client,web-api")),
@@ -130,6 +130,19 @@ public final class ConfigLoader {
                 new ReaperSettings(
                         duration(Setting.REAPER_INTERVAL, Duration.ofMinutes(1)),
                         integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)));
+    }
+
+    /** 0 turns the cache off; at most one second, the bound SPEC §8 gives for seeing other servers' changes. */
+    private Duration cacheTtl() {
+        String value = values.get(Setting.SESSION_CACHE_TTL);
+        if (value != null && value.strip().equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration ttl = duration(Setting.SESSION_CACHE_TTL, Duration.ofMillis(500));
+        if (ttl.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new ConfigException(Setting.SESSION_CACHE_TTL.variable(), ttl + " (expected: 0 or at most 1s)");
+        }
+        return ttl;
     }
 
     private Optional<Integer> optionalInteger(Setting setting, int min, int max) {

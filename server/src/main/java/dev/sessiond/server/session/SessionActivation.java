@@ -29,11 +29,13 @@ final class SessionActivation {
     private final Jdbi jdbi;
     private final SeatPool seats;
     private final AuditLog audit;
+    private final SessionCache cache;
 
-    SessionActivation(Jdbi jdbi, SeatPool seats, AuditLog audit) {
+    SessionActivation(Jdbi jdbi, SeatPool seats, AuditLog audit, SessionCache cache) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.seats = requireNonNull(seats, "seats");
         this.audit = requireNonNull(audit, "audit");
+        this.cache = requireNonNull(cache, "cache");
     }
 
     /**
@@ -103,6 +105,10 @@ final class SessionActivation {
 
     private void change(Handle h, Session session, boolean active, Actor actor, SeatWindow window, String detail) {
         h.attach(SessionDao.class).setActive(session.id(), active);
+        // Evicted before and after commit: no validation can cache the old flag in between for long.
+        h.afterCommit(() -> cache.evict(session.id()));
+        h.afterRollback(() -> cache.evict(session.id()));
+        cache.evict(session.id());
         EventKind kind = active ? EventKind.ACTIVATED : EventKind.DEACTIVATED;
         audit.record(h, AuditEvent.ofSession(window.now(), kind, session.id(), session.user().id(),
                 session.user().login(), actor).withDetail(detail));

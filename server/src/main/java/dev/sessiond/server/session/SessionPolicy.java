@@ -14,15 +14,21 @@ import java.time.Instant;
  * @param activityWriteInterval the least time between two activity writes of one session;
  *     at most a tenth of the shortest idle timeout, so a stored last-activity time is never
  *     more than 10 % of the idle timeout behind
+ * @param cacheTtl how long validation may reuse a session it read; zero = always read the store
  */
 public record SessionPolicy(
-        Duration idleTimeout, Duration desktopIdleTimeout, Duration maxLifetime, Duration activityWriteInterval) {
+        Duration idleTimeout,
+        Duration desktopIdleTimeout,
+        Duration maxLifetime,
+        Duration activityWriteInterval,
+        Duration cacheTtl) {
 
     public SessionPolicy {
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(desktopIdleTimeout, "desktopIdleTimeout");
         requireNonNull(maxLifetime, "maxLifetime");
         requireNonNull(activityWriteInterval, "activityWriteInterval");
+        requireNonNull(cacheTtl, "cacheTtl");
     }
 
     public Duration idleTimeout(ClientKind kind) {

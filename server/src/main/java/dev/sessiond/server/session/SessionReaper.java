@@ -143,7 +143,8 @@ public final class SessionReaper {
                 }
             }
             audit.record(h, events);
-            trees.forEach(d -> activity.forget(d.id()));
+            trees.forEach(d -> sessions.forget(d.id()));
+            h.afterCommit(() -> trees.forEach(d -> sessions.forget(d.id())));
             return deleted;
         }));
     }

@@ -46,6 +46,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  */
 public final class SessionService implements UserSessionsCloser {
 
+    /** The most sessions validation keeps in memory (about 1 KiB each). */
+    private static final int CACHE_ENTRIES = 200_000;
+
     /** The audit trail's authentication source of nested sessions. */
     public static final String AUTH_NESTED = "nested";
 
@@ -73,6 +76,9 @@ public final class SessionService implements UserSessionsCloser {
     private final AuditLog audit;
     private final SeatPool seats;
     private final SessionActivation activation;
+    private final SessionCache cache;
+    /** The configuration version and when it was read (the cache's ttl applies to it too). */
+    private volatile long[] configurationVersion = {0, Long.MIN_VALUE};
     private final Clock clock;
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
@@ -84,7 +90,8 @@ public final class SessionService implements UserSessionsCloser {
         this.activity = requireNonNull(activity, "activity");
         this.audit = requireNonNull(audit, "audit");
         this.seats = requireNonNull(seats, "seats");
-        this.activation = new SessionActivation(jdbi, seats, audit);
+        this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, clock);
+        this.activation = new SessionActivation(jdbi, seats, audit, cache);
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -202,7 +209,7 @@ public final class SessionService implements UserSessionsCloser {
      */
     public Session validate(String token) {
         Claims claims = tokens.verify(token);
-        StoredSession stored = load(claims.sessionId())
+        StoredSession stored = cache.get(claims.sessionId(), this::load)
                 .filter(s -> s.session().user().id().equals(claims.userId()))
                 .filter(s -> constantTimeEquals(s.secretHash(), claims.secretHash()))
                 .orElseThrow(SessionService::notFound);
@@ -266,6 +273,7 @@ public final class SessionService implements UserSessionsCloser {
             long version = dao.configurationVersion();
             audit.record(h, new AuditEvent(now, EventKind.CONFIGURATION_VERSION_INCREMENTED, Optional.empty(),
                     Optional.empty(), "", actor, "", "version " + version + ", platform " + platformVersion));
+            configurationVersion = new long[] {version, clock.millis()};
             return version;
         }));
     }
@@ -314,9 +322,19 @@ public final class SessionService implements UserSessionsCloser {
         return closed;
     }
 
-    /** The store-wide configuration version. */
+    /**
+     * The store-wide configuration version: read from the store at most once per cache ttl
+     * (other servers' increments are seen within it; this server's own at once).
+     */
     public long configurationVersion() {
-        return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion));
+        long[] known = configurationVersion;
+        long now = clock.millis();
+        if (now - known[1] < policy.cacheTtl().toMillis() && known[1] != Long.MIN_VALUE) {
+            return known[0];
+        }
+        long version = StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion));
+        configurationVersion = new long[] {version, now};
+        return version;
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
@@ -335,10 +353,11 @@ public final class SessionService implements UserSessionsCloser {
             }
             audit.record(h, events);
         }
-        for (Closing closing : tree) {
-            activity.forget(closing.id());
-        }
-        activity.forget(id);
+        // Forgotten now and again once committed, so no validation caches the row in between.
+        List<UUID> gone = new ArrayList<>(tree.stream().map(Closing::id).toList());
+        gone.add(id);
+        gone.forEach(this::forget);
+        h.afterCommit(() -> gone.forEach(this::forget));
         return deleted;
     }
 
@@ -350,6 +369,17 @@ public final class SessionService implements UserSessionsCloser {
         Duration margin = policy.activityWriteInterval().multipliedBy(2);
         return new SeatWindow(now, now.minus(policy.idleTimeout(ClientKind.OTHER)).minus(margin),
                 now.minus(policy.idleTimeout(ClientKind.DESKTOP)).minus(margin));
+    }
+
+    /** Drops what this server remembers of a deleted session. */
+    void forget(UUID id) {
+        activity.forget(id);
+        cache.evict(id);
+    }
+
+    @Override
+    public void userChanged(UUID userId) {
+        cache.evictUser(userId);
     }
 
     /** Times are stored in milliseconds; keep them so in memory too, so reads agree with writes. */

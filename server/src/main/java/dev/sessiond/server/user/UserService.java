@@ -108,7 +108,7 @@ public final class UserService {
     public User update(UUID id, UserChanges changes, Actor actor) {
         changes.displayName().ifPresent(name -> checkText("display_name", name, MAX_DISPLAY_NAME));
         Instant now = clock.instant();
-        return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
+        User updated = StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             UserDao dao = h.attach(UserDao.class);
             User before = dao.findById(id).orElseThrow(() -> notFound(id));
             User after = changes.applyTo(before, now);
@@ -124,6 +124,8 @@ public final class UserService {
             }
             return dao.findById(id).orElseThrow();
         }));
+        sessions.userChanged(id);
+        return updated;
     }
 
     public void setPassword(UUID id, String password, Actor actor) {

@@ -9,9 +9,11 @@ import org.jdbi.v3.core.Handle;
  * session capability provides it; users need it when a password changes, a user is blocked
  * or deleted.
  */
-@FunctionalInterface
 public interface UserSessionsCloser {
 
     /** @return how many of the user's sessions were closed */
     int closeAll(Handle handle, UUID userId, Actor actor, String why);
+
+    /** The user's account changed (roles, name, licence type): drop anything remembered about it. */
+    default void userChanged(UUID userId) {}
 }
