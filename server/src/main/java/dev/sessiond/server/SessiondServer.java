@@ -54,11 +54,13 @@ public final class SessiondServer implements AutoCloseable {
     private final PasswordHasher.Cost hashCost;
     private final PrintStream stderr;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sessiond-background");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Reaper and health checks. */
+    private final ScheduledExecutorService scheduler = daemonScheduler("sessiond-background");
+    /**
+     * Activity writes on a thread of their own: other servers judge expiry by them, so a long
+     * reaper run or a slow health check must never delay them.
+     */
+    private final ScheduledExecutorService activityWriter = daemonScheduler("sessiond-activity-writer");
 
     /** How often health re-checks that the store answers. */
     private static final long STORE_CHECK_MS = 1_000;
@@ -120,7 +122,7 @@ public final class SessiondServer implements AutoCloseable {
         setHealth(ServingStatus.SERVING);
         scheduler.scheduleWithFixedDelay(this::checkStore, STORE_CHECK_MS, STORE_CHECK_MS, TimeUnit.MILLISECONDS);
         long interval = config.sessionPolicy().activityWriteInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(activity::flush, interval, interval, TimeUnit.MILLISECONDS);
+        activityWriter.scheduleWithFixedDelay(activity::flush, interval, interval, TimeUnit.MILLISECONDS);
         long reaperInterval = config.reaper().interval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> {
             reaper.runQuietly();
@@ -129,6 +131,14 @@ public final class SessiondServer implements AutoCloseable {
         log.info("sessiond serving on port {} (server code '{}', instance '{}')",
                 server.getPort(), config.serverCode(), config.instanceName());
         return this;
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Health follows the store: NOT_SERVING while it cannot be reached, SERVING again once it can. */
@@ -204,6 +214,7 @@ public final class SessiondServer implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        activityWriter.shutdownNow();
         if (activity != null) {
             activity.flush();
         }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * sessions per short transaction, writing one EXPIRED event per expired session (and
  * CLOSED_WITH_PARENT for sessions nested in one). A session is reaped only once it surely
  * expired: past its lifetime, or idle for longer than its idle timeout plus a margin of two
- * activity write intervals (the most another replica's unwritten activity can lag). Sessions
+ * activity write intervals and {@link SessionService#WRITE_DELAY_ALLOWANCE} (more than another
+ * replica's unwritten activity can lag). Sessions
  * this server saw in use are spared. Validation never waits for the reaper: it only reads,
  * and each batch commits quickly. Servers sharing a database reap one at a time: a batch
  * holds the {@code reaper_lock} row, which other servers skip ({@code FOR UPDATE SKIP LOCKED})

@@ -46,6 +46,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  */
 public final class SessionService implements UserSessionsCloser {
 
+    /** Slack for an activity write that runs late on a busy server, on top of two write intervals. */
+    static final Duration WRITE_DELAY_ALLOWANCE = Duration.ofSeconds(5);
+
     /** The most sessions validation keeps in memory (about 1 KiB each). */
     private static final int CACHE_ENTRIES = 200_000;
 
@@ -363,10 +366,11 @@ public final class SessionService implements UserSessionsCloser {
 
     /**
      * Which stored sessions surely are still open: a margin of two activity write intervals
-     * covers activity that other replicas remember but have not written yet.
+     * plus {@link #WRITE_DELAY_ALLOWANCE} covers activity that other replicas remember but have
+     * not written yet (a busy replica's write may run late).
      */
     SeatWindow window(Instant now) {
-        Duration margin = policy.activityWriteInterval().multipliedBy(2);
+        Duration margin = policy.activityWriteInterval().multipliedBy(2).plus(WRITE_DELAY_ALLOWANCE);
         return new SeatWindow(now, now.minus(policy.idleTimeout(ClientKind.OTHER)).minus(margin),
                 now.minus(policy.idleTimeout(ClientKind.DESKTOP)).minus(margin));
     }
