@@ -2,6 +2,7 @@ package dev.sessiond.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessiond.server.auth.domain.DomainSignInConfig;
 import dev.sessiond.server.session.ClientKinds;
 import dev.sessiond.server.session.SessionPolicy;
 import dev.sessiond.server.user.LicenseType;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param defaultLicenseType the licence type of users created without one
  * @param shutdownGrace how long in-flight calls may run after a shutdown request
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
+ * @param domainSignIn directory domains (LDAP) and Windows (Kerberos) sign-in
  */
 public record Config(
         int grpcPort,
@@ -39,7 +41,8 @@ public record Config(
         ClientKinds clientKinds,
         LicenseType defaultLicenseType,
         Duration shutdownGrace,
-        String logLevel) {
+        String logLevel,
+        DomainSignInConfig domainSignIn) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -54,6 +57,7 @@ public record Config(
         requireNonNull(defaultLicenseType, "defaultLicenseType");
         requireNonNull(shutdownGrace, "shutdownGrace");
         requireNonNull(logLevel, "logLevel");
+        requireNonNull(domainSignIn, "domainSignIn");
     }
 
     /**
@@ -86,6 +90,6 @@ public record Config(
                 + ", tokenKeyFile=" + tokenKeyFile + ", adminLogin=" + adminLogin
                 + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
                 + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
-                + ", logLevel=" + logLevel + "]";
+                + ", logLevel=" + logLevel + ", domainSignIn=" + domainSignIn + "]";
     }
 }
