@@ -16,6 +16,7 @@ public abstract sealed class SessiondException extends RuntimeException
                 NotFoundException,
                 AlreadyExistsException,
                 StoreUnavailableException,
+                DirectoryUnavailableException,
                 NotImplementedException {
 
     private final Reason reason;
