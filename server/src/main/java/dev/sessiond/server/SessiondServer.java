@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sessiond.server.api.CallContextInterceptor;
 import dev.sessiond.server.api.GrpcApi;
 import dev.sessiond.server.audit.AuditLog;
+import dev.sessiond.server.auth.domain.DomainSignIn;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.auth.TokenCodec;
 import dev.sessiond.server.auth.TokenKeys;
@@ -24,6 +25,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +80,13 @@ public final class SessiondServer implements AutoCloseable {
                 config.clientKinds(), activity, audit, clock);
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost), audit, sessions,
                 config.defaultLicenseType(), clock);
-        SignInService signIn = new SignInService(users, sessions, audit, store.jdbi(), clock);
+        DomainSignIn domains;
+        try {
+            domains = DomainSignIn.start(config.domainSignIn(), users);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("a directory trust store is unusable: " + e.getMessage(), e);
+        }
+        SignInService signIn = new SignInService(users, domains, sessions, audit, store.jdbi(), clock);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
 
         List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users));

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.sessiond.server.audit.AuditEvent;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.EventKind;
-import dev.sessiond.server.error.NotImplementedException;
+import dev.sessiond.server.auth.domain.DomainLogin;
+import dev.sessiond.server.auth.domain.DomainSignIn;
+import dev.sessiond.server.auth.domain.KerberosLogin;
+import dev.sessiond.server.error.Reason;
 import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.store.StoreErrors;
 import dev.sessiond.server.user.User;
@@ -15,22 +18,28 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Password sign-in: checks a login and password and opens a client session. Refused logins
- * are recorded in the audit trail (the login as typed, escaped; never the password).
- * Thread-safe.
+ * Sign-in: checks a login and password (local users here, domain users against their
+ * directory) or a Kerberos ticket, and opens a client session. Refused logins are recorded in
+ * the audit trail (the login as typed, escaped; never the password) with the authentication
+ * source. Thread-safe.
  */
 public final class SignInService {
 
     public static final String AUTH_LOCAL = "local";
+    public static final String AUTH_LDAP = "ldap";
+    public static final String AUTH_KERBEROS = "kerberos";
 
     private final UserService users;
+    private final DomainSignIn domains;
     private final SessionService sessions;
     private final AuditLog audit;
     private final Jdbi jdbi;
     private final Clock clock;
 
-    public SignInService(UserService users, SessionService sessions, AuditLog audit, Jdbi jdbi, Clock clock) {
+    public SignInService(UserService users, DomainSignIn domains, SessionService sessions, AuditLog audit, Jdbi jdbi,
+            Clock clock) {
         this.users = requireNonNull(users, "users");
+        this.domains = requireNonNull(domains, "domains");
         this.sessions = requireNonNull(sessions, "sessions");
         this.audit = requireNonNull(audit, "audit");
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -38,30 +47,52 @@ public final class SignInService {
     }
 
     /**
-     * @param domain the directory domain; empty for local users
+     * @param domain the directory domain; empty for local users (and for <code>DOMAIN&#92;user</code>
+     *     or {@code user@domain} logins, see {@link DomainSignIn#parse})
      */
     public OpenedSession signIn(String login, String password, String domain, String applicationId, ClientContext client) {
-        if (!domain.isEmpty() || login.indexOf('\\') >= 0) {
-            throw new NotImplementedException("directory (LDAP) sign-in for domain logins");
-        }
+        Optional<DomainLogin> domainLogin = domains.parse(login, domain);
+        String source = domainLogin.isPresent() ? AUTH_LDAP : AUTH_LOCAL;
         User user;
         try {
-            user = users.authenticate(login, password);
+            user = domainLogin.isPresent()
+                    ? domains.authenticate(domainLogin.get(), password, client.anonymousActor())
+                    : users.authenticate(login, password);
         } catch (SessiondException refused) {
-            recordFailure(login, client, refused);
+            recordFailure(domainLogin.map(DomainLogin::login).orElse(login), client, refused, source);
             throw refused;
         }
         return sessions.open(user, new OpenSpec(Optional.empty(), applicationId, Optional.of(SessionType.CLIENT),
-                client, Optional.empty(), AUTH_LOCAL, client.anonymousActor()));
+                client, Optional.empty(), source, client.anonymousActor()));
     }
 
-    private void recordFailure(String login, ClientContext client, SessiondException refused) {
-        if (refused.reason() == null || StoreErrors.isUnavailable(refused.getCause())) {
+    /** Windows sign-in: validates a SPNEGO/Kerberos token and opens a session for its domain user. */
+    public WindowsOpenedSession signInWithKerberos(byte[] token, String applicationId, ClientContext client) {
+        String login = "";
+        KerberosLogin ticket;
+        User user;
+        try {
+            ticket = domains.acceptKerberos(token);
+            login = ticket.auditLogin();
+            user = domains.authenticate(ticket, client.anonymousActor());
+        } catch (SessiondException refused) {
+            recordFailure(login, client, refused, AUTH_KERBEROS);
+            throw refused;
+        }
+        OpenedSession opened = sessions.open(user, new OpenSpec(Optional.empty(), applicationId,
+                Optional.of(SessionType.CLIENT), client, Optional.empty(), AUTH_KERBEROS, client.anonymousActor()));
+        return new WindowsOpenedSession(opened, ticket.responseToken());
+    }
+
+    private void recordFailure(String login, ClientContext client, SessiondException refused, String source) {
+        if (refused.reason() == null || StoreErrors.isUnavailable(refused.getCause())
+                || refused.reason() == Reason.STORE_UNAVAILABLE) {
+            // Not the user's failure: the store or a directory could not be asked.
             return;
         }
         Optional<User> known = users.findByLogin(login);
         var event = new AuditEvent(clock.instant(), EventKind.LOGIN_FAILED, Optional.empty(),
-                known.map(User::id), login, client.anonymousActor(), AUTH_LOCAL, refused.reason().name());
+                known.map(User::id), login, client.anonymousActor(), source, refused.reason().name());
         StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             audit.record(h, event);
             return null;
