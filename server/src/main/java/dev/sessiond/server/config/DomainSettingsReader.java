@@ -5,12 +5,10 @@ import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import dev.sessiond.server.auth.domain.DomainSignInConfig;
-import dev.sessiond.server.auth.kerberos.KerberosConfig;
 import dev.sessiond.server.auth.ldap.LdapDomainConfig;
 import dev.sessiond.server.auth.ldap.LdapTls;
 import dev.sessiond.server.auth.ldap.LdapTrust;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the directory domains ({@code SESSIOND_LDAP_DOMAINS} and each domain's
- * {@link DomainSetting}s) and Windows sign-in ({@code SESSIOND_KERBEROS_*}). Every bad value is
- * a {@link ConfigException} naming its variable. An empty value counts as unset.
+ * {@link DomainSetting}s), and Windows sign-in through {@link KerberosSettingsReader}. Every bad
+ * value is a {@link ConfigException} naming its variable. An empty value counts as unset.
  */
 final class DomainSettingsReader {
 
@@ -40,9 +37,9 @@ final class DomainSettingsReader {
     static final String FLAG_PREFIX = "--ldap-";
 
     /** A domain's name: what users type before the backslash, usable inside a variable name. */
-    private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     /** A DNS-like name: domain aliases and Kerberos realms. */
-    private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?");
+    static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?");
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
     static final String DEFAULT_USER_FILTER = "(&(objectCategory=person)(objectClass=user)(sAMAccountName={0}))";
@@ -67,7 +64,7 @@ final class DomainSettingsReader {
         }
         checkNothingLeft(domains);
         checkNamesAreUnique(ldap);
-        return new DomainSignInConfig(ldap, kerberos());
+        return new DomainSignInConfig(ldap, KerberosSettingsReader.read(values));
     }
 
     private List<String> domainNames() {
@@ -224,65 +221,6 @@ final class DomainSettingsReader {
         return aliases;
     }
 
-    private Optional<KerberosConfig> kerberos() {
-        Optional<String> keytab = setting(Setting.KERBEROS_KEYTAB);
-        Optional<String> principal = setting(Setting.KERBEROS_PRINCIPAL);
-        Optional<String> realms = setting(Setting.KERBEROS_REALMS);
-        if (keytab.isEmpty()) {
-            if (principal.isPresent() || realms.isPresent()) {
-                throw new ConfigException(Setting.KERBEROS_KEYTAB.variable(), "missing, but "
-                        + (principal.isPresent() ? Setting.KERBEROS_PRINCIPAL : Setting.KERBEROS_REALMS).variable()
-                        + " is set (expected: the service's keytab file)");
-            }
-            return Optional.empty();
-        }
-        Path file = path(Setting.KERBEROS_KEYTAB.variable(), keytab.get());
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new ConfigException(Setting.KERBEROS_KEYTAB.variable(), "'" + file + "' cannot be read (expected: a keytab file)");
-        }
-        String service = principal.orElseThrow(() -> new ConfigException(Setting.KERBEROS_PRINCIPAL.variable(),
-                "missing (expected: the service principal, e.g. HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM)"));
-        String realm = KerberosConfig.realmOf(service);
-        if (realm.isEmpty() || service.indexOf('@') == 0 || !DNS_NAME.matcher(realm).matches()
-                || service.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new ConfigException(Setting.KERBEROS_PRINCIPAL.variable(), "'" + service
-                    + "' (expected: a principal with its realm, e.g. HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM)");
-        }
-        Map<String, String> realmDomains = realms.isPresent() ? realmDomains(realms.get()) : defaultRealmDomains(realm);
-        return Optional.of(new KerberosConfig(file, service, realmDomains));
-    }
-
-    private static Map<String, String> realmDomains(String text) {
-        Map<String, String> realms = new LinkedHashMap<>();
-        for (String part : text.split(",")) {
-            String pair = part.strip();
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String realm = eq < 0 ? pair : pair.substring(0, eq).strip();
-            String domain = eq < 0 ? "" : pair.substring(eq + 1).strip();
-            if (!DNS_NAME.matcher(realm).matches() || !DOMAIN_NAME.matcher(domain).matches()) {
-                throw new ConfigException(Setting.KERBEROS_REALMS.variable(), "'" + pair
-                        + "' (expected: REALM=DOMAIN pairs, comma-separated, e.g. CORP.EXAMPLE.COM=CORP)");
-            }
-            if (realms.put(upper(realm), upper(domain)) != null) {
-                throw new ConfigException(Setting.KERBEROS_REALMS.variable(), "realm " + realm + " is listed twice");
-            }
-        }
-        return realms;
-    }
-
-    /** By default only the service's own realm, whose users belong to the domain named by its first label. */
-    private static Map<String, String> defaultRealmDomains(String realm) {
-        String firstLabel = realm.split("\\.", 2)[0];
-        if (!DOMAIN_NAME.matcher(firstLabel).matches()) {
-            throw new ConfigException(Setting.KERBEROS_REALMS.variable(), "missing, and realm " + realm
-                    + " gives no domain name (expected: REALM=DOMAIN pairs, e.g. CORP.EXAMPLE.COM=CORP)");
-        }
-        return Map.of(upper(realm), upper(firstLabel));
-    }
-
     /** Variables and flags that name a listed domain but no setting are typos: refuse them. */
     private void checkNothingLeft(List<String> domains) {
         for (String flag : flags.keySet()) {
@@ -335,10 +273,6 @@ final class DomainSettingsReader {
         return Optional.ofNullable(value).filter(v -> !v.isEmpty());
     }
 
-    private Optional<String> setting(Setting setting) {
-        return Optional.ofNullable(values.get(setting)).map(String::strip).filter(v -> !v.isEmpty());
-    }
-
     private Optional<String> dn(String domain, DomainSetting setting) {
         Optional<String> value = text(domain, setting);
         value.ifPresent(dn -> {
@@ -365,7 +299,7 @@ final class DomainSettingsReader {
         return path(setting.variable(domain), value);
     }
 
-    private static Path path(String variable, String value) {
+    static Path path(String variable, String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
@@ -386,7 +320,7 @@ final class DomainSettingsReader {
         return new ConfigException(setting.variable(domain), "'" + value + "' (" + expected + ")");
     }
 
-    private static String upper(String text) {
+    static String upper(String text) {
         return text.toUpperCase(Locale.ROOT);
     }
 
