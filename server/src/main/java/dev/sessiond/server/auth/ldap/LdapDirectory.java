@@ -102,7 +102,7 @@ public final class LdapDirectory {
             }
             bindAsUser(connection, dn, password);
             if (entry == null) {
-                entry = connection.getEntry(dn, ATTRIBUTES);
+                entry = ownEntry(connection, dn);
             }
             return account(connection, dn, entry);
         } catch (LDAPException e) {
@@ -182,6 +182,19 @@ public final class LdapDirectory {
         return entries.stream().findFirst().map(Entry.class::cast);
     }
 
+    /** The user's own entry, read as the user; null if the directory does not let them read it. */
+    private Entry ownEntry(LDAPConnection connection, String dn) throws LDAPException {
+        try {
+            return connection.getEntry(dn, ATTRIBUTES);
+        } catch (LDAPException e) {
+            if (OUTAGES.contains(e.getResultCode())) {
+                throw e;
+            }
+            log.debug("domain {}: {} cannot read its own entry ({})", config.domain(), dn, e.getResultCode());
+            return null;
+        }
+    }
+
     private void bindAsUser(LDAPConnection connection, String dn, String password) throws LDAPException {
         try {
             connection.bind(new SimpleBindRequest(dn, password));
@@ -227,9 +240,10 @@ public final class LdapDirectory {
         try {
             return connection.search(search).getEntryCount() > 0;
         } catch (LDAPSearchException e) {
-            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                log.warn("domain {}: admin group {} does not exist (or cannot be read); nobody is an administrator "
-                        + "through it", config.domain(), groupDn);
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT || e.getResultCode() == ResultCode.INSUFFICIENT_ACCESS_RIGHTS) {
+                // Not being able to tell must not make anyone an administrator.
+                log.warn("domain {}: admin group {} does not exist or cannot be read ({}); nobody is an administrator "
+                        + "through it", config.domain(), groupDn, e.getResultCode());
                 return false;
             }
             throw e;
