@@ -79,7 +79,8 @@ public final class ConfigLoader {
             }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                    throw new ConfigException(setting.map(Setting::variable).orElse(name), "flag " + name + " needs a value");
+                    throw new ConfigException(setting.map(Setting::variable).orElse(name),
+                            "flag " + name + " needs a value");
                 }
                 value = args[++i];
             }

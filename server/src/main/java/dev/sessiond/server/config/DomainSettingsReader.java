@@ -136,7 +136,8 @@ final class DomainSettingsReader {
                     "set without " + DomainSetting.BIND_DN.variable(domain) + " (expected: both or neither)");
         }
 
-        Optional<Path> trustStore = text(domain, DomainSetting.TRUST_STORE).map(p -> path(domain, DomainSetting.TRUST_STORE, p));
+        Optional<Path> trustStore = text(domain, DomainSetting.TRUST_STORE)
+                .map(p -> path(DomainSetting.TRUST_STORE.variable(domain), p));
         String trustStorePassword = raw(domain, DomainSetting.TRUST_STORE_PASSWORD).orElse("");
         if (trustStore.isPresent()) {
             if (tls == LdapTls.NONE) {
@@ -147,8 +148,8 @@ final class DomainSettingsReader {
                 LdapTrust.trustManager(trustStore, trustStorePassword);
             } catch (IOException | GeneralSecurityException e) {
                 throw new ConfigException(DomainSetting.TRUST_STORE.variable(domain),
-                        "'" + trustStore.get() + "' is unusable: " + e.getMessage()
-                                + " (expected: a PEM file of CA certificates, or a PKCS12/JKS trust store and its password)");
+                        "'" + trustStore.get() + "' is unusable: " + e.getMessage() + " (expected: a PEM file of CA "
+                                + "certificates, or a PKCS12/JKS trust store and its password)");
             }
         }
 
@@ -277,7 +278,7 @@ final class DomainSettingsReader {
         Optional<String> value = text(domain, setting);
         value.ifPresent(dn -> {
             if (!DN.isValidDN(dn)) {
-                throw bad(domain, setting, dn, "expected: a DN such as CN=Sessiond Admins,OU=Groups,DC=corp,DC=example,DC=com");
+                throw bad(domain, setting, dn, "expected: a DN such as CN=Admins,OU=Groups,DC=corp,DC=example,DC=com");
             }
         });
         return value;
@@ -293,10 +294,6 @@ final class DomainSettingsReader {
             throw bad(domain, setting, value.get(), "expected: a positive duration such as 500ms, 5s or PT10S");
         }
         return parsed;
-    }
-
-    private Path path(String domain, DomainSetting setting, String value) {
-        return path(setting.variable(domain), value);
     }
 
     static Path path(String variable, String value) {

@@ -35,7 +35,8 @@ final class KerberosSettingsReader {
         }
         Path file = path(Setting.KERBEROS_KEYTAB.variable(), keytab.get());
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new ConfigException(Setting.KERBEROS_KEYTAB.variable(), "'" + file + "' cannot be read (expected: a keytab file)");
+            throw new ConfigException(Setting.KERBEROS_KEYTAB.variable(),
+                    "'" + file + "' cannot be read (expected: a keytab file)");
         }
         String service = principal.orElseThrow(() -> new ConfigException(Setting.KERBEROS_PRINCIPAL.variable(),
                 "missing (expected: the service principal, e.g. HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM)"));

@@ -36,7 +36,8 @@ public final class UserService {
     public static final int MAX_PASSWORD = 1024;
 
     /** <code>DOMAIN&#92;user</code>: a domain name (letters, digits, '-'), one backslash, a user name. */
-    private static final Pattern DOMAIN_LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}\\\\[^\\\\\\s](?:[^\\\\]*[^\\\\\\s])?");
+    private static final Pattern DOMAIN_LOGIN =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}\\\\[^\\\\\\s](?:[^\\\\]*[^\\\\\\s])?");
     private static final String DOMAIN_USERS_HAVE_NO_PASSWORD =
             "domain users sign in through their directory (expected: no password)";
 
@@ -246,8 +247,8 @@ public final class UserService {
         }
         checkText(field, login, MAX_LOGIN);
         if (!login.strip().equals(login) || (login.indexOf('\\') >= 0 && !isDomainLogin(login))) {
-            throw new InvalidArgumentException(field, "'" + login + "' (expected: no leading or trailing spaces, and no '\\' "
-                    + "except in a domain user's DOMAIN\\user)");
+            throw new InvalidArgumentException(field, "'" + login
+                    + "' (expected: no leading or trailing spaces, and no '\\' except in a domain user's DOMAIN\\user)");
         }
         return login;
     }

@@ -13,7 +13,8 @@ final class GssTokens {
     private static final int FRAMED = 0x60;
     private static final int AP_REQ = 0x6e;
     /** DER of OID 1.2.840.113554.1.2.2 (Kerberos V5). */
-    private static final byte[] KRB5_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x12, 0x01, 0x02, 0x02};
+    private static final byte[] KRB5_OID =
+            {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x12, 0x01, 0x02, 0x02};
     /** TOK_ID of an AP-REQ inside a Kerberos GSS token. */
     private static final byte[] TOK_ID_AP_REQ = {0x01, 0x00};
 

@@ -240,7 +240,8 @@ public final class LdapDirectory {
         try {
             return connection.search(search).getEntryCount() > 0;
         } catch (LDAPSearchException e) {
-            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT || e.getResultCode() == ResultCode.INSUFFICIENT_ACCESS_RIGHTS) {
+            ResultCode result = e.getResultCode();
+            if (result == ResultCode.NO_SUCH_OBJECT || result == ResultCode.INSUFFICIENT_ACCESS_RIGHTS) {
                 // Not being able to tell must not make anyone an administrator.
                 log.warn("domain {}: admin group {} does not exist or cannot be read ({}); nobody is an administrator "
                         + "through it", config.domain(), groupDn, e.getResultCode());
