@@ -24,7 +24,7 @@ class ServerCommandLineIT {
     /** "Within a few seconds": a JVM start plus reading the settings, nothing more. */
     private static final Duration QUICK_EXIT = Duration.ofSeconds(15);
 
-    /** The settings the server has today; SPEC §8 names more that are not built yet (metrics, TLS, LDAP, licences). */
+    /** The settings the server has today; SPEC §8 names more that are not built yet (metrics, TLS, licences). */
     private static final List<String> VARIABLES = List.of(
             "SESSIOND_GRPC_PORT",
             "SESSIOND_DATA_DIR",
@@ -45,9 +45,17 @@ class ServerCommandLineIT {
             "SESSIOND_WEB_APPLICATIONS",
             "SESSIOND_DEFAULT_LICENSE_TYPE",
             "SESSIOND_SHUTDOWN_GRACE",
-            "SESSIOND_LOG_LEVEL");
+            "SESSIOND_LOG_LEVEL",
+            "SESSIOND_LDAP_DOMAINS",
+            "SESSIOND_LDAP_<DOMAIN>_URL",
+            "SESSIOND_LDAP_<DOMAIN>_BIND_PASSWORD",
+            "SESSIOND_LDAP_<DOMAIN>_TRUST_STORE",
+            "SESSIOND_KERBEROS_KEYTAB",
+            "SESSIOND_KERBEROS_PRINCIPAL",
+            "SESSIOND_KERBEROS_REALMS");
 
-    private static final Pattern VARIABLE = Pattern.compile("\\bSESSIOND_[A-Z0-9_]+\\b");
+    /** A variable, or a per-domain one written with a placeholder: SESSIOND_LDAP_<DOMAIN>_URL ↔ --ldap-<domain>-url. */
+    private static final Pattern VARIABLE = Pattern.compile("\\bSESSIOND_[A-Z0-9_<>]+\\b");
 
     @TempDir
     Path workDir;
@@ -58,7 +66,9 @@ class ServerCommandLineIT {
                 arguments(Map.of(), new String[] {"--grpc-port", "70000"}, "SESSIOND_GRPC_PORT", "70000"),
                 arguments(Map.of("SESSIOND_SESSION_IDLE_TIMEOUT", "soon"), new String[0],
                         "SESSIOND_SESSION_IDLE_TIMEOUT", "soon"),
-                arguments(Map.of("SESSIOND_LOG_LEVEL", "loud"), new String[0], "SESSIOND_LOG_LEVEL", "loud"));
+                arguments(Map.of("SESSIOND_LOG_LEVEL", "loud"), new String[0], "SESSIOND_LOG_LEVEL", "loud"),
+                arguments(Map.of("SESSIOND_LDAP_DOMAINS", "CORP", "SESSIOND_LDAP_CORP_BASE_DN", "dc=corp"),
+                        new String[] {"--ldap-corp-url", "http://dc.corp"}, "SESSIOND_LDAP_CORP_URL", "http://dc.corp"));
     }
 
     @ParameterizedTest(name = "{0} {1}")

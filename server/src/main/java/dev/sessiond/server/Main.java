@@ -4,6 +4,7 @@ import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.config.Config;
 import dev.sessiond.server.config.ConfigException;
 import dev.sessiond.server.config.ConfigLoader;
+import dev.sessiond.server.config.DomainSetting;
 import dev.sessiond.server.config.Setting;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
@@ -67,7 +68,13 @@ public final class Main {
             out.append(String.format("  %-28s %-32s %s (default: %s)%n",
                     s.flag(), s.variable(), s.description(), s.defaultText()));
         }
-        out.append(String.format("  %-28s %-32s %s%n", "--help", "", "print this help"));
+        out.append(String.format("%nFor each domain listed in --ldap-domains (<domain>: its name in lower case; <DOMAIN>: "
+                + "in upper case, with '-' written as '_'):%n"));
+        for (DomainSetting s : DomainSetting.values()) {
+            out.append(String.format("  %-38s %-40s %s (default: %s)%n",
+                    s.genericFlag(), s.genericVariable(), s.description(), s.defaultText()));
+        }
+        out.append(String.format("%n  %-28s %-32s %s%n", "--help", "", "print this help"));
         out.append(String.format("  %-28s %-32s %s%n", "--version", "", "print the version"));
         return out.toString();
     }

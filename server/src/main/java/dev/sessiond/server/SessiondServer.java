@@ -10,6 +10,7 @@ import dev.sessiond.server.auth.LoginThrottle;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.auth.TokenCodec;
 import dev.sessiond.server.auth.TokenKeys;
+import dev.sessiond.server.auth.domain.DomainSignIn;
 import dev.sessiond.server.config.Config;
 import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.session.ActivityRecorder;
@@ -29,6 +30,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,8 +103,14 @@ public final class SessiondServer implements AutoCloseable {
                 config.clientKinds(), activity, audit, new SeatPool(config.licensePolicy()), clock);
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost), audit, sessions,
                 config.defaultLicenseType(), clock);
+        DomainSignIn domains;
+        try {
+            domains = DomainSignIn.start(config.domainSignIn(), users);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("a directory trust store is unusable: " + e.getMessage(), e);
+        }
         LoginThrottle throttle = new LoginThrottle(store.jdbi(), config.throttlePolicy());
-        SignInService signIn = new SignInService(users, sessions, throttle, audit, store.jdbi(), clock);
+        SignInService signIn = new SignInService(users, domains, sessions, throttle, audit, store.jdbi(), clock);
         reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
 

@@ -1,5 +1,6 @@
 package dev.sessiond.server.api;
 
+import com.google.protobuf.ByteString;
 import dev.sessiond.server.error.InvalidArgumentException;
 import dev.sessiond.server.user.UserService;
 import java.util.UUID;
@@ -40,6 +41,17 @@ final class Args {
 
     static String applicationId(String value) {
         return optional("application_id", value, MAX_APPLICATION_ID);
+    }
+
+    /** Required bytes of at most {@code max} bytes. */
+    static byte[] bytes(String field, ByteString value, int max) {
+        if (value.isEmpty()) {
+            throw new InvalidArgumentException(field, "empty (expected: 1 to " + max + " bytes)");
+        }
+        if (value.size() > max) {
+            throw new InvalidArgumentException(field, value.size() + " bytes (expected: at most " + max + ")");
+        }
+        return value.toByteArray();
     }
 
     static String token(String field, String value) {

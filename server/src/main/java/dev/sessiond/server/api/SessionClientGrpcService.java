@@ -2,6 +2,7 @@ package dev.sessiond.server.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
 import dev.sessiond.proto.v1.CloseSessionAsAdminRequest;
 import dev.sessiond.proto.v1.CloseSessionAsAdminResponse;
 import dev.sessiond.proto.v1.CloseSessionRequest;
@@ -18,11 +19,15 @@ import dev.sessiond.server.session.OpenedSession;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SessionService.CloseKind;
 import dev.sessiond.server.session.SignInService;
+import dev.sessiond.server.session.WindowsOpenedSession;
 import dev.sessiond.server.user.UserService;
 import io.grpc.stub.StreamObserver;
 
 /** {@code sessiond.v1.SessionClientService}: sign-in and closing sessions. */
 final class SessionClientGrpcService extends SessionClientServiceGrpc.SessionClientServiceImplBase {
+
+    /** Active Directory's largest Kerberos token (MaxTokenSize) is 48000 bytes; leave room. */
+    static final int MAX_SPNEGO_TOKEN = 64 * 1024;
 
     private final SignInService signIn;
     private final SessionService sessions;
@@ -59,7 +64,17 @@ final class SessionClientGrpcService extends SessionClientServiceGrpc.SessionCli
     public void openSessionWindowsAuth(
             OpenSessionWindowsAuthRequest request, StreamObserver<OpenSessionWindowsAuthResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException("Windows (Kerberos/SPNEGO) sign-in");
+            byte[] token = Args.bytes("spnego_token", request.getSpnegoToken(), MAX_SPNEGO_TOKEN);
+            String applicationId = Args.applicationId(request.getApplicationId());
+            WindowsOpenedSession signedIn = signIn.signInWithKerberos(token, applicationId,
+                    CallContextInterceptor.current().client());
+            OpenedSession opened = signedIn.opened();
+            return OpenSessionWindowsAuthResponse.newBuilder()
+                    .setToken(opened.token())
+                    .setSession(SessionMapper.toProto(opened.session(), sessions.expireTime(opened.session())))
+                    .setConfigurationVersion(sessions.configurationVersion())
+                    .setSpnegoResponse(ByteString.copyFrom(signedIn.spnegoResponse()))
+                    .build();
         });
     }
 

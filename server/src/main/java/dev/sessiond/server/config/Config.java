@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.auth.ThrottlePolicy;
 import dev.sessiond.server.license.LicensePolicy;
+import dev.sessiond.server.auth.domain.DomainSignInConfig;
 import dev.sessiond.server.session.ClientKinds;
 import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param throttlePolicy login throttling
  * @param reaper how the expired-session reaper runs
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
+ * @param domainSignIn directory domains (LDAP) and Windows (Kerberos) sign-in
  */
 public record Config(
         int grpcPort,
@@ -48,7 +50,8 @@ public record Config(
         String logLevel,
         LicensePolicy licensePolicy,
         ThrottlePolicy throttlePolicy,
-        ReaperSettings reaper) {
+        ReaperSettings reaper,
+        DomainSignInConfig domainSignIn) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -66,6 +69,7 @@ public record Config(
         requireNonNull(throttlePolicy, "throttlePolicy");
         requireNonNull(reaper, "reaper");
         requireNonNull(logLevel, "logLevel");
+        requireNonNull(domainSignIn, "domainSignIn");
     }
 
     /**
@@ -99,6 +103,7 @@ public record Config(
                 + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
                 + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
                 + ", logLevel=" + logLevel + ", licensePolicy=" + licensePolicy
-                + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper + "]";
+                + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper
+                + ", domainSignIn=" + domainSignIn + "]";
     }
 }

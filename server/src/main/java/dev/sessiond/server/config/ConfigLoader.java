@@ -12,11 +12,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,9 +33,14 @@ public final class ConfigLoader {
     private static final Set<String> LOG_LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     private final Map<Setting, String> values;
+    /** Per-domain LDAP variables ({@code SESSIOND_LDAP_<DOMAIN>_*}) and flags ({@code --ldap-<domain>-*}). */
+    private final Map<String, String> domainVariables;
+    private final Map<String, String> domainFlags;
 
-    private ConfigLoader(Map<Setting, String> values) {
+    private ConfigLoader(Map<Setting, String> values, Map<String, String> domainVariables, Map<String, String> domainFlags) {
         this.values = values;
+        this.domainVariables = domainVariables;
+        this.domainFlags = domainFlags;
     }
 
     /**
@@ -48,11 +55,18 @@ public final class ConfigLoader {
                 values.put(setting, value);
             }
         }
-        readFlags(args, values);
-        return new ConfigLoader(values).build();
+        Map<String, String> domainVariables = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(DomainSettingsReader.VARIABLE_PREFIX) && !name.equals(Setting.LDAP_DOMAINS.variable())) {
+                domainVariables.put(name, value);
+            }
+        });
+        Map<String, String> domainFlags = new LinkedHashMap<>();
+        readFlags(args, values, domainFlags);
+        return new ConfigLoader(values, domainVariables, domainFlags).build();
     }
 
-    private static void readFlags(String[] args, Map<Setting, String> values) {
+    private static void readFlags(String[] args, Map<Setting, String> values, Map<String, String> domainFlags) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -62,22 +76,30 @@ public final class ConfigLoader {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            Setting setting = bySetting(name);
+            Optional<Setting> setting = bySetting(name);
+            if (setting.isEmpty() && !name.startsWith(DomainSettingsReader.FLAG_PREFIX)) {
+                throw new ConfigException(name, "unknown flag (see --help)");
+            }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                    throw new ConfigException(setting.variable(), "flag " + name + " needs a value");
+                    throw new ConfigException(setting.map(Setting::variable).orElse(name),
+                            "flag " + name + " needs a value");
                 }
                 value = args[++i];
             }
-            values.put(setting, value);
+            if (setting.isPresent()) {
+                values.put(setting.get(), value);
+            } else {
+                // --ldap-<domain>-<setting>: resolved once the domains are known.
+                domainFlags.put(name, value);
+            }
         }
     }
 
-    private static Setting bySetting(String flag) {
+    private static Optional<Setting> bySetting(String flag) {
         return Arrays.stream(Setting.values())
                 .filter(s -> s.flag().equals(flag))
-                .findFirst()
-                .orElseThrow(() -> new ConfigException(flag, "unknown flag (see --help)"));
+                .findFirst();
     }
 
     private Config build() {
@@ -129,7 +151,8 @@ public final class ConfigLoader {
                         duration(Setting.LOGIN_LOCKOUT, Duration.ofMinutes(15))),
                 new ReaperSettings(
                         duration(Setting.REAPER_INTERVAL, Duration.ofMinutes(1)),
-                        integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)));
+                        integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)),
+                new DomainSettingsReader(values, domainVariables, domainFlags).read());
     }
 
     /** 0 turns the cache off; at most one second, the bound SPEC §8 gives for seeing other servers' changes. */

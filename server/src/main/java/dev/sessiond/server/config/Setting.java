@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Every setting sessiond reads: an environment variable and its equivalent command-line flag
  * ({@code SESSIOND_GRPC_PORT} ↔ {@code --grpc-port}). The README's configuration table and
- * {@code --help} are made from this list.
+ * {@code --help} are made from this list and from the per-domain {@link DomainSetting}s.
  */
 public enum Setting {
     GRPC_PORT("50051", "gRPC listening port (0 = any free port)"),
@@ -39,7 +39,14 @@ public enum Setting {
     LOGIN_MAX_FAILURES("5", "failed logins in a row after which a login is throttled"),
     LOGIN_LOCKOUT("15m", "how long a throttled login is refused"),
     REAPER_INTERVAL("1m", "pause between two runs of the expired-session reaper"),
-    REAPER_BATCH_SIZE("500", "expired sessions deleted per reaper transaction");
+    REAPER_BATCH_SIZE("500", "expired sessions deleted per reaper transaction"),
+    LDAP_DOMAINS("", "directory domains users may sign in with, e.g. CORP,EU; each is set up by the "
+            + "SESSIOND_LDAP_<DOMAIN>_* settings"),
+    KERBEROS_KEYTAB("", "keytab with the service principal's keys; turns on Windows (Kerberos/SPNEGO) sign-in"),
+    KERBEROS_PRINCIPAL("", "the service principal in the keytab, with its realm, e.g. "
+            + "HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM"),
+    KERBEROS_REALMS("(the service principal's realm = its first label)",
+            "realms whose users may sign in, each with its domain: CORP.EXAMPLE.COM=CORP,EU.EXAMPLE.COM=EU");
 
     private final String defaultText;
     private final String description;

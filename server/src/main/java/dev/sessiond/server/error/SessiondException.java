@@ -18,6 +18,7 @@ public abstract sealed class SessiondException extends RuntimeException
                 StoreUnavailableException,
                 LimitExceededException,
                 SessionStateException,
+                DirectoryUnavailableException,
                 NotImplementedException {
 
     private final Reason reason;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -33,6 +34,12 @@ public final class UserService {
     public static final int MAX_LOGIN = 256;
     public static final int MAX_DISPLAY_NAME = 256;
     public static final int MAX_PASSWORD = 1024;
+
+    /** <code>DOMAIN&#92;user</code>: a domain name (letters, digits, '-'), one backslash, a user name. */
+    private static final Pattern DOMAIN_LOGIN =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}\\\\[^\\\\\\s](?:[^\\\\]*[^\\\\\\s])?");
+    private static final String DOMAIN_USERS_HAVE_NO_PASSWORD =
+            "domain users sign in through their directory (expected: no password)";
 
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
@@ -60,6 +67,9 @@ public final class UserService {
         String login = checkLogin("login", request.login());
         String displayName = request.displayName().isEmpty() ? login : checkText("display_name", request.displayName(), MAX_DISPLAY_NAME);
         checkPasswordLength("password", request.password());
+        if (isDomainLogin(login) && !request.password().isEmpty()) {
+            throw new InvalidArgumentException("password", DOMAIN_USERS_HAVE_NO_PASSWORD);
+        }
         String hash = request.password().isEmpty() ? null : hasher.hash(request.password());
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
@@ -138,6 +148,9 @@ public final class UserService {
         StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
             UserDao dao = h.attach(UserDao.class);
             User user = dao.findById(id).orElseThrow(() -> notFound(id));
+            if (isDomainLogin(user.login())) {
+                throw new InvalidArgumentException("password", DOMAIN_USERS_HAVE_NO_PASSWORD);
+            }
             dao.setPasswordHash(id, hash, now.toEpochMilli());
             audit.record(h, userEvent(now, user, actor, "password set"));
             sessions.closeAll(h, id, actor, "password set");
@@ -221,14 +234,23 @@ public final class UserService {
         return new NotFoundException("user_id: no user with id " + id);
     }
 
+    /**
+     * Whether {@code login} is a directory domain user's, <code>DOMAIN&#92;user</code>. Such users sign in
+     * through their directory (or Kerberos) and have no sessiond password; local logins have no
+     * backslash, so the two can never be confused.
+     */
+    public static boolean isDomainLogin(String login) {
+        return DOMAIN_LOGIN.matcher(login).matches();
+    }
+
     static String checkLogin(String field, String login) {
         if (login.isEmpty()) {
             throw new InvalidArgumentException(field, "empty (expected: 1 to " + MAX_LOGIN + " characters)");
         }
         checkText(field, login, MAX_LOGIN);
-        if (!login.strip().equals(login) || login.indexOf('\\') >= 0) {
-            throw new InvalidArgumentException(field,
-                    "'" + login + "' (expected: no leading or trailing spaces and no '\\', which marks domain logins)");
+        if (!login.strip().equals(login) || (login.indexOf('\\') >= 0 && !isDomainLogin(login))) {
+            throw new InvalidArgumentException(field, "'" + login
+                    + "' (expected: no leading or trailing spaces, and no '\\' except in a domain user's DOMAIN\\user)");
         }
         return login;
     }

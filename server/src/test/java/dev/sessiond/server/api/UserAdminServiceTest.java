@@ -96,10 +96,23 @@ class UserAdminServiceTest {
 
     @Test
     void createUser_rejectsBadLogins() {
-        for (String login : List.of("", " padded", "CORP\\carol", "tab\there", "x".repeat(257))) {
+        for (String login : List.of("", " padded", "\\carol", "CORP\\", "CORP\\EU\\carol", "CO RP\\carol", "tab\there",
+                "x".repeat(257))) {
             var info = assertError(() -> create(login, "pw"), Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
             assertThat(info.getMetadataMap()).containsEntry("field", "login");
         }
+    }
+
+    @Test
+    void createUser_acceptsDomainUsers_whoSignInThroughTheirDirectoryWithoutPassword() {
+        User carol = admin.createUser(CreateUserRequest.newBuilder().setLogin("CORP\\carol").build()).getUser();
+        assertThat(carol.getLogin()).isEqualTo("CORP\\carol");
+
+        var info = assertError(() -> create("CORP\\dave", "pw"), Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+        assertThat(info.getMetadataMap()).containsEntry("field", "password");
+        info = assertError(() -> admin.setPassword(SetPasswordRequest.newBuilder().setUserId(carol.getId())
+                .setPassword("pw").build()), Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+        assertThat(info.getMetadataMap()).containsEntry("field", "password");
     }
 
     @Test
