@@ -169,14 +169,14 @@ class ErrorReasonIT {
     }
 
     @Test
-    void anRpcTheServerDoesNotServe_isASessionExceptionWithoutReason() {
+    void anRpcTheServerIsNotConfiguredFor_isASessionExceptionWithoutReason() {
         SessionException e = catchThrowableOfType(SessionException.class,
                 () -> client.openSessionWindowsAuth(new byte[] {1, 2, 3}));
 
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Status.Code.UNIMPLEMENTED);
         assertThat(e.reason()).isEqualTo(ErrorReason.ERROR_REASON_UNSPECIFIED);
-        assertThat(e.description()).contains("not implemented by this sessiond server");
+        assertThat(e.description()).contains("Kerberos");
     }
 
     /** Runs {@code calls} against a server with one concurrent licence seat (client, admin view). */
