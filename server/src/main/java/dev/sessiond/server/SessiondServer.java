@@ -9,6 +9,7 @@ import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.auth.TokenCodec;
 import dev.sessiond.server.auth.TokenKeys;
 import dev.sessiond.server.config.Config;
+import dev.sessiond.server.directory.DirectoryService;
 import dev.sessiond.server.session.ActivityRecorder;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SignInService;
@@ -70,8 +71,8 @@ public final class SessiondServer implements AutoCloseable {
     /** Opens the store, bootstraps the first administrator if needed, and starts serving. */
     public SessiondServer start() throws IOException {
         store = Store.open(config.database());
-        TokenCodec tokens = new TokenCodec(TokenKeys.loadOrCreate(config.tokenKeyFile()),
-                config.serverCode(), config.instanceName(), clock);
+        TokenKeys keys = TokenKeys.loadOrCreate(config.tokenKeyFile());
+        TokenCodec tokens = new TokenCodec(keys, config.serverCode(), config.instanceName(), clock);
         AuditLog audit = new AuditLog();
         activity = new ActivityRecorder(store.jdbi());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
@@ -79,9 +80,11 @@ public final class SessiondServer implements AutoCloseable {
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost), audit, sessions,
                 config.defaultLicenseType(), clock);
         SignInService signIn = new SignInService(users, sessions, audit, store.jdbi(), clock);
+        DirectoryService directory = new DirectoryService(store.jdbi(), sessions, activity, config.sessionPolicy(),
+                keys, clock);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
 
-        List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users));
+        List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users, directory));
         services.forEach(builder::addService);
         builder.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())

@@ -1,5 +1,6 @@
 package dev.sessiond.server.api;
 
+import dev.sessiond.server.directory.DirectoryService;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SignInService;
 import dev.sessiond.server.user.UserService;
@@ -12,12 +13,13 @@ public final class GrpcApi {
     private GrpcApi() {}
 
     /** The four sessiond.v1 services. Install {@link CallContextInterceptor} on the server as well. */
-    public static List<BindableService> services(SessionService sessions, SignInService signIn, UserService users) {
+    public static List<BindableService> services(SessionService sessions, SignInService signIn, UserService users,
+            DirectoryService directory) {
         Access access = new Access(sessions);
         return List.of(
                 new SessionClientGrpcService(signIn, sessions, access),
                 new SessionServerGrpcService(sessions, users, access),
-                new SessionDirectoryGrpcService(),
+                new SessionDirectoryGrpcService(directory, access),
                 new UserAdminGrpcService(users, access));
     }
 }
