@@ -35,10 +35,17 @@ interface DirectoryDao {
                AND c.lifetime_end_ms > :now
                AND c.last_activity_ms > CASE WHEN c.client_kind = 'DESKTOP' THEN :desktopIdleCutoff ELSE :idleCutoff END)""";
 
+    /**
+     * The user's columns come from scalar subqueries rather than a join: with a join, H2 may
+     * drive the query from the users table and sort every session before it can apply LIMIT,
+     * where a single-table query walks the index in order and stops after one page.
+     */
     String ENTRY = """
-            SELECT s.id, s.client_host, u.login, u.is_admin, s.is_active, s.application_id, s.client_kind, s.transport,
-                   s.client_address, s.create_time_ms, s.last_activity_ms, <openCount> AS open_count
-            FROM sessions s JOIN users u ON u.id = s.user_id
+            SELECT s.id, s.client_host, s.is_active, s.application_id, s.client_kind, s.transport, s.client_address,
+                   s.create_time_ms, s.last_activity_ms, <openCount> AS open_count,
+                   (SELECT u.login FROM users u WHERE u.id = s.user_id) AS login,
+                   (SELECT u.is_admin FROM users u WHERE u.id = s.user_id) AS is_admin
+            FROM sessions s
             WHERE <match> AND\s""" + OPEN;
 
     /** The filter predicates; the filtered column comes first in the index that serves each. */
