@@ -89,13 +89,15 @@ public final class DirectoryService {
             List<StoredEntry> rows = after.isEmpty()
                     ? dao.first(s.match().sql, openCount, s, pageSize + 1)
                     : dao.after(s.match().sql, openCount, s, after.get().createTimeMs(), after.get().id(), pageSize + 1);
+            // Counting costs a read of every matching session, so a walk counts once, on its first
+            // page, and its tokens carry the figure: walking all pages stays linear in their number.
+            int total = after.isPresent() ? after.get().totalSize() : dao.count(s.match().sql, s);
             String next = "";
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);
                 StoredEntry last = rows.get(pageSize - 1);
-                next = pageTokens.issue(filter, new Cursor(last.createTimeMs(), last.id()));
+                next = pageTokens.issue(filter, new Cursor(last.createTimeMs(), last.id(), total));
             }
-            int total = dao.count(s.match().sql, s);
             return new SessionPage(rows.stream().map(r -> entry(r, now)).toList(), next, total);
         }));
     }

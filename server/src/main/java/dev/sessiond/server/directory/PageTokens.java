@@ -21,8 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Issues and reads the opaque page tokens of EnumSessions (AIP-158).
  *
- * <p>A token is the keyset cursor, the (create time, id) of the last session returned, plus a
- * fingerprint of the filter it was issued for, signed with HMAC-SHA-256 under a key derived
+ * <p>A token is the keyset cursor, the (create time, id) of the last session returned, the
+ * walk's total_size, and a fingerprint of the filter it was issued for, signed with HMAC-SHA-256 under a key derived
  * from the token signing keys ({@link TokenKeys#derivedKey}) and named by its key id. So a
  * caller cannot forge a cursor or carry one over to other filters, any replica can continue a
  * walk another one started, and tokens keep working across a key rotation as long as the old
@@ -30,8 +30,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class PageTokens {
 
-    /** Where the last page ended: the next page starts after this (create time, id). */
-    record Cursor(long createTimeMs, UUID id) {
+    /**
+     * Where the last page ended: the next page starts after this (create time, id).
+     *
+     * @param totalSize the walk's total_size, counted once on its first page
+     */
+    record Cursor(long createTimeMs, UUID id, int totalSize) {
         Cursor {
             requireNonNull(id, "id");
         }
@@ -41,7 +45,7 @@ final class PageTokens {
     private static final int VERSION = 1;
     private static final int FINGERPRINT_BYTES = 16;
     private static final int MAC_BYTES = 32;
-    /** Far above what {@link #issue} makes (~110 characters with the longest key id). */
+    /** Far above what {@link #issue} makes (about 150 characters with the longest key id). */
     private static final int MAX_LENGTH = 256;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
@@ -61,6 +65,7 @@ final class PageTokens {
             out.writeLong(after.createTimeMs());
             out.writeLong(after.id().getMostSignificantBits());
             out.writeLong(after.id().getLeastSignificantBits());
+            out.writeInt(after.totalSize());
             out.write(fingerprint(filter));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,12 +102,13 @@ final class PageTokens {
             // Signed by us: the rest was written by issue().
             long createTimeMs = in.readLong();
             UUID id = new UUID(in.readLong(), in.readLong());
+            int totalSize = in.readInt();
             byte[] fingerprint = in.readNBytes(FINGERPRINT_BYTES + 1);
             if (!MessageDigest.isEqual(fingerprint, fingerprint(filter))) {
                 throw new InvalidArgumentException("page_token", "issued for other filters (expected: the same "
                         + "client_host and user_name as the call that returned it)");
             }
-            return new Cursor(createTimeMs, id);
+            return new Cursor(createTimeMs, id, totalSize);
         } catch (IOException e) {
             throw notOurs();
         }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param entries the page's sessions, in (create time, id) order
  * @param nextPageToken the token for the next page; empty on the last page
- * @param totalSize how many sessions matched the filter when the page was read
+ * @param totalSize how many sessions matched the filter when the walk's first page was read
  */
 public record SessionPage(List<SessionEntry> entries, String nextPageToken, int totalSize) {
 

@@ -285,17 +285,19 @@ class SessionDirectoryServiceTest {
         var request = EnumSessionsRequest.newBuilder().setUserName("yuri").build();
 
         EnumSessionsResponse first = directory.enumSessions(request);
+        session("yuri", "PC-104", "web-client");
         EnumSessionsResponse second = directory.enumSessions(request.toBuilder()
                 .setPageToken(first.getNextPageToken()).build());
 
         assertThat(first.getSessionsCount()).as("page_size 0 means 100").isEqualTo(100);
         assertThat(first.getTotalSize()).isEqualTo(104);
         assertThat(first.getNextPageToken()).isNotEmpty();
-        assertThat(hosts(second)).containsExactly("PC-100", "PC-101", "PC-102", "PC-103");
-        assertThat(second.getTotalSize()).isEqualTo(104);
+        assertThat(hosts(second)).containsExactly("PC-100", "PC-101", "PC-102", "PC-103", "PC-104");
+        assertThat(second.getTotalSize()).as("counted when the walk began").isEqualTo(104);
+        assertThat(directory.enumSessions(request).getTotalSize()).as("a new walk counts again").isEqualTo(105);
         assertThat(second.getNextPageToken()).as("the last page").isEmpty();
-        EnumSessionsResponse exact = directory.enumSessions(request.toBuilder().setPageSize(104).build());
-        assertThat(exact.getSessionsCount()).isEqualTo(104);
+        EnumSessionsResponse exact = directory.enumSessions(request.toBuilder().setPageSize(105).build());
+        assertThat(exact.getSessionsCount()).isEqualTo(105);
         assertThat(exact.getNextPageToken()).as("a page that ends exactly at the end is the last").isEmpty();
         var info = assertError(() -> directory.enumSessions(request.toBuilder().setPageSize(-1).build()),
                 Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
@@ -303,7 +305,7 @@ class SessionDirectoryServiceTest {
         assertError(() -> directory.enumSessions(request.toBuilder().setPageSize(1001).build()),
                 Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
         assertThat(directory.enumSessions(request.toBuilder().setPageSize(1000).build()).getSessionsCount())
-                .isEqualTo(104);
+                .isEqualTo(105);
     }
 
     @Test

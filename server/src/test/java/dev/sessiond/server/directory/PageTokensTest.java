@@ -19,7 +19,7 @@ class PageTokensTest {
     private static final String OLD_KEY = "old " + Base64.getEncoder().encodeToString(new byte[32]);
     private static final String NEW_KEY = "new " + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static final SessionFilter FILTER = new SessionFilter("WS-1", "Alice");
-    private static final Cursor CURSOR = new Cursor(1_740_000_000_123L, UUID.randomUUID());
+    private static final Cursor CURSOR = new Cursor(1_740_000_000_123L, UUID.randomUUID(), 4321);
 
     @TempDir
     Path dir;
