@@ -33,9 +33,13 @@ import picocli.CommandLine.Spec;
         subcommands = {LoginCommand.class, LogoutCommand.class, SessionsCommand.class, UsersCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
-                "Environment: SESSIOND_TARGET (default 127.0.0.1:50051), SESSIOND_TOKEN (a token to use instead of",
-                "the login cache), SESSIOND_TOKEN_FILE (the login cache, default ~/.config/sessiond/token),",
-                "SESSIOND_PASSWORD (login password), SESSIOND_NEW_PASSWORD (password for users create/set-password)."})
+                "Environment:",
+                "  SESSIOND_TARGET        sessiond's address (default 127.0.0.1:50051)",
+                "  SESSIOND_TOKEN         a token to use instead of the login cache",
+                "  SESSIOND_TOKEN_FILE    the login cache (default ~/.config/sessiond/token)",
+                "  SESSIOND_PASSWORD      the password for login",
+                "  SESSIOND_NEW_PASSWORD  the password for users create / set-password",
+                "Exit status: 0 done, 1 refused or unreachable (reason on stderr), 2 bad usage."})
 public final class SessionCtl implements Runnable {
 
     static final String DEFAULT_TARGET = "127.0.0.1:50051";
