@@ -54,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
      * @throws AssertionError if it exits or does not listen within 60 s; the message holds its output
      */
     static ServerProcess start(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, Map.of());
+    }
+
+    /** As {@link #start(Path)}, with more settings (environment variables) for the server. */
+    static ServerProcess start(Path workDir, Map<String, String> settings) throws IOException, InterruptedException {
         int port = freeLoopbackPort();
         String adminPassword = randomPassword();
         Path stdoutFile = workDir.resolve("server.stdout.log");
@@ -65,6 +70,7 @@ final class ServerProcess implements AutoCloseable {
                 "SESSIOND_GRPC_PORT", Integer.toString(port),
                 "SESSIOND_DATA_DIR", workDir.resolve("data").toString(),
                 "SESSIOND_ADMIN_PASSWORD", adminPassword));
+        builder.environment().putAll(settings);
         Process process = builder.start();
         process.getOutputStream().close();
         ServerProcess server = new ServerProcess(process, port, adminPassword, stdoutFile, stderrFile);
