@@ -13,6 +13,7 @@ import dev.sessiond.server.auth.TokenKeys;
 import dev.sessiond.server.auth.domain.DomainSignIn;
 import dev.sessiond.server.config.Config;
 import dev.sessiond.server.license.SeatPool;
+import dev.sessiond.server.directory.DirectoryService;
 import dev.sessiond.server.session.ActivityRecorder;
 import dev.sessiond.server.session.SessionReaper;
 import dev.sessiond.server.session.SessionService;
@@ -95,8 +96,8 @@ public final class SessiondServer implements AutoCloseable {
 
     private SessiondServer startServing() throws IOException {
         store = Store.open(config.database());
-        TokenCodec tokens = new TokenCodec(TokenKeys.loadOrCreate(config.tokenKeyFile()),
-                config.serverCode(), config.instanceName(), clock);
+        TokenKeys keys = TokenKeys.loadOrCreate(config.tokenKeyFile());
+        TokenCodec tokens = new TokenCodec(keys, config.serverCode(), config.instanceName(), clock);
         AuditLog audit = new AuditLog();
         activity = new ActivityRecorder(store.jdbi());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
@@ -114,8 +115,11 @@ public final class SessiondServer implements AutoCloseable {
         reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
 
+        DirectoryService directory = new DirectoryService(store.jdbi(), sessions, activity, config.sessionPolicy(),
+                keys, clock);
+
         List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users,
-                new AuditTrail(store.jdbi()), version()));
+                new AuditTrail(store.jdbi()), directory, version()));
         services.forEach(builder::addService);
         builder.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())

@@ -1,13 +1,9 @@
 package dev.sessiond.server;
 
 import static dev.sessiond.server.testing.Errors.assertError;
-import static dev.sessiond.server.testing.Errors.assertStatus;
 import static dev.sessiond.server.testing.TestServer.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessiond.proto.v1.DeleteSessionsRequest;
-import dev.sessiond.proto.v1.EnumSessionsRequest;
-import dev.sessiond.proto.v1.GetSessionInfoRequest;
 import dev.sessiond.proto.v1.ListUsersRequest;
 import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
 import dev.sessiond.server.testing.TestServer;
@@ -103,20 +99,6 @@ class SessiondServerTest {
         try (TestServer second = TestServer.start(dir, settings)) {
             assertThat(second.stderr()).as("the password is printed only on first start").isEmpty();
             assertThat(second.login("root", password, "cli").getToken()).isNotEmpty();
-        }
-    }
-
-    @Test
-    void directory_answersUnimplementedNamingTheCapability() {
-        try (TestServer sessiond = TestServer.start(dir)) {
-            var directory = as(sessiond.adminToken(), sessiond.directory());
-            var e = assertStatus(() -> directory.enumSessions(EnumSessionsRequest.getDefaultInstance()),
-                    Status.Code.UNIMPLEMENTED);
-            assertThat(e.getStatus().getDescription()).contains("session directory");
-            assertStatus(() -> directory.getSessionInfo(GetSessionInfoRequest.getDefaultInstance()),
-                    Status.Code.UNIMPLEMENTED);
-            assertStatus(() -> directory.deleteSessions(DeleteSessionsRequest.getDefaultInstance()),
-                    Status.Code.UNIMPLEMENTED);
         }
     }
 

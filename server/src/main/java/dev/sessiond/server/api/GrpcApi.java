@@ -1,6 +1,7 @@
 package dev.sessiond.server.api;
 
 import dev.sessiond.server.audit.AuditTrail;
+import dev.sessiond.server.directory.DirectoryService;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SignInService;
 import dev.sessiond.server.user.UserService;
@@ -14,12 +15,12 @@ public final class GrpcApi {
 
     /** The four sessiond.v1 services. Install {@link CallContextInterceptor} on the server as well. */
     public static List<BindableService> services(SessionService sessions, SignInService signIn, UserService users,
-            AuditTrail audit, String platformVersion) {
+            AuditTrail audit, DirectoryService directory, String platformVersion) {
         Access access = new Access(sessions);
         return List.of(
                 new SessionClientGrpcService(signIn, sessions, access, platformVersion),
                 new SessionServerGrpcService(sessions, users, access),
-                new SessionDirectoryGrpcService(audit, access),
+                new SessionDirectoryGrpcService(directory, audit, access),
                 new UserAdminGrpcService(users, access));
     }
 }

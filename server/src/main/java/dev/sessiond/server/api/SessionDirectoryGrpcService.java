@@ -15,45 +15,67 @@ import dev.sessiond.server.audit.AuditTrail;
 import dev.sessiond.server.audit.EventFilter;
 import dev.sessiond.server.audit.StoredEvent;
 import dev.sessiond.server.error.InvalidArgumentException;
-import dev.sessiond.server.error.NotImplementedException;
+import dev.sessiond.server.directory.DirectoryService;
+import dev.sessiond.server.directory.InfoLevel;
+import dev.sessiond.server.directory.SessionEntry;
+import dev.sessiond.server.directory.SessionFilter;
+import dev.sessiond.server.directory.SessionPage;
+import dev.sessiond.server.user.UserService;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code sessiond.v1.SessionDirectoryService}: the audit trail listing. The session directory
- * itself is not served yet; its RPCs answer UNIMPLEMENTED naming the missing capability.
+ * {@code sessiond.v1.SessionDirectoryService}, for administrators: the session directory
+ * (NetSessionEnum / GetInfo / Del) and the audit trail listing.
  */
 final class SessionDirectoryGrpcService extends SessionDirectoryServiceGrpc.SessionDirectoryServiceImplBase {
 
+    private final DirectoryService directory;
     private final AuditTrail audit;
     private final Access access;
 
-    SessionDirectoryGrpcService(AuditTrail audit, Access access) {
+    SessionDirectoryGrpcService(DirectoryService directory, AuditTrail audit, Access access) {
+        this.directory = requireNonNull(directory, "directory");
         this.audit = requireNonNull(audit, "audit");
         this.access = requireNonNull(access, "access");
     }
 
-    private static final String DIRECTORY = "the session directory (EnumSessions, GetSessionInfo, DeleteSessions)";
-
     @Override
     public void enumSessions(EnumSessionsRequest request, StreamObserver<EnumSessionsResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException(DIRECTORY);
+            access.admin();
+            SessionFilter filter = filter(request.getClientHost(), request.getUserName());
+            InfoLevel level = DirectoryMapper.fromProto(request.getLevel());
+            int pageSize = Args.pageSize(request.getPageSize());
+            SessionPage page = directory.enumerate(filter, level, pageSize, request.getPageToken());
+            var out = EnumSessionsResponse.newBuilder()
+                    .setNextPageToken(page.nextPageToken())
+                    .setTotalSize(page.totalSize());
+            for (SessionEntry entry : page.entries()) {
+                out.addSessions(DirectoryMapper.toProto(entry, level));
+            }
+            return out.build();
         });
     }
 
     @Override
     public void getSessionInfo(GetSessionInfoRequest request, StreamObserver<GetSessionInfoResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException(DIRECTORY);
+            access.admin();
+            SessionFilter filter = filter(request.getClientHost(), request.getUserName());
+            InfoLevel level = DirectoryMapper.fromProto(request.getLevel());
+            SessionEntry entry = directory.get(filter, level);
+            return GetSessionInfoResponse.newBuilder().setSession(DirectoryMapper.toProto(entry, level)).build();
         });
     }
 
     @Override
     public void deleteSessions(DeleteSessionsRequest request, StreamObserver<DeleteSessionsResponse> responses) {
         Rpc.unary(responses, () -> {
-            throw new NotImplementedException(DIRECTORY);
+            Caller caller = access.admin();
+            int deleted = directory.delete(filter(request.getClientHost(), request.getUserName()), caller.actor());
+            return DeleteSessionsResponse.newBuilder().setDeletedCount(deleted).build();
         });
     }
 
@@ -81,5 +103,12 @@ final class SessionDirectoryGrpcService extends SessionDirectoryServiceGrpc.Sess
             }
             return response.build();
         });
+    }
+
+    /** Hosts are stored stripped (CallInfo strips the metadata), so the filter is too. */
+    private static SessionFilter filter(String clientHost, String userName) {
+        return new SessionFilter(
+                Args.optional("client_host", clientHost.strip(), CallInfo.MAX_HOST),
+                Args.optional("user_name", userName, UserService.MAX_LOGIN));
     }
 }

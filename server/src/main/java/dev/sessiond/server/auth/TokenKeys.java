@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +117,30 @@ public final class TokenKeys {
         return new TokenKeys(first, keys);
     }
 
-    String signingKeyId() {
+    /** The id of the key that signs new tokens. */
+    public String signingKeyId() {
         return signingKeyId;
+    }
+
+    /**
+     * A key for something other than session tokens (page tokens, say), derived from the token
+     * key {@code keyId} as HMAC-SHA-256(key, purpose): it rotates with the token keys, replicas
+     * derive the same one, and a value signed for one purpose never verifies for another.
+     *
+     * @return empty when there is no key with that id
+     */
+    public Optional<byte[]> derivedKey(String keyId, String purpose) {
+        byte[] key = keys.get(keyId);
+        if (key == null) {
+            return Optional.empty();
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Optional.of(mac.doFinal(("sessiond derived key: " + purpose).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     byte[] key(String keyId) {

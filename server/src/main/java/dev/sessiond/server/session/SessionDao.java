@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -37,16 +38,22 @@ interface SessionDao {
     record Row(UUID id, String secretHash, UUID userId, UUID parentId, String applicationId, String clientKind,
             String type, String licenseType, boolean active, boolean countsSeat, String culture, String uiCulture, Integer utcOffset,
             String clientHost, String clientAddress, String transport, String instanceName, String serverCode,
-            long createTime, long lastActivity, long lifetimeEnd) {}
+            long createTime, long lastActivity, long lifetimeEnd) {
+
+        /** The session directory looks hosts up without regard to case, like logins. */
+        public String clientHostKey() {
+            return clientHost.toLowerCase(Locale.ROOT);
+        }
+    }
 
     @SqlUpdate("""
             INSERT INTO sessions (id, secret_hash, user_id, parent_session_id, application_id, client_kind,
                                   session_type, license_type, is_active, counts_seat, client_culture, client_ui_culture,
-                                  client_utc_offset_s, client_host, client_address, transport, instance_name,
-                                  server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
+                                  client_utc_offset_s, client_host, client_host_key, client_address, transport,
+                                  instance_name, server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
             VALUES (:id, :secretHash, :userId, CAST(:parentId AS UUID), :applicationId, :clientKind, :type, :licenseType,
-                    :active, :countsSeat, :culture, :uiCulture, :utcOffset, :clientHost, :clientAddress, :transport,
-                    :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
+                    :active, :countsSeat, :culture, :uiCulture, :utcOffset, :clientHost, :clientHostKey, :clientAddress,
+                    :transport, :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
             """)
     void insert(@BindMethods Row row);
 
