@@ -83,10 +83,11 @@ class ExpiryAndReaperTest {
         String uuid = sessiond.onPostgres() ? "gen_random_uuid()" : "RANDOM_UUID()";
         sessiond.database().useHandle(h -> h.createUpdate("""
                 INSERT INTO sessions (id, secret_hash, user_id, application_id, client_kind, session_type,
-                                      license_type, is_active, counts_seat, client_host, client_address, transport,
-                                      instance_name, server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
+                                      license_type, is_active, counts_seat, client_host, client_host_key, client_address,
+                                      transport, instance_name, server_code, create_time_ms, last_activity_ms,
+                                      lifetime_end_ms)
                 SELECT %s, 'not-a-real-hash', :user, 'web-client', 'WEB', 'CLIENT', 'PERSONAL', TRUE, FALSE,
-                       'old-host', '', 'grpc', 'default', 'sessiond', :t, :t, :end
+                       'old-host', 'old-host', '', 'grpc', 'default', 'sessiond', :t, :t, :end
                 FROM %s""".formatted(uuid, rows))
                 .bind("user", UUID.fromString(user.getId())).bind("t", longAgo)
                 .bind("end", longAgo + Duration.ofDays(7).toMillis()).execute());
