@@ -2,11 +2,13 @@ package dev.sessiond.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessiond.server.auth.HashingLimits;
 import dev.sessiond.server.auth.ThrottlePolicy;
 import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.session.ClientKinds;
 import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.transport.TransportSettings;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,10 @@ import java.util.Optional;
  * @param throttlePolicy login throttling
  * @param reaper how the expired-session reaper runs
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
+ * @param metricsPort the HTTP port of /metrics, /healthz and /readyz; 0 picks a free one
+ * @param logFormat {@code text} or {@code json}
+ * @param transport TLS and the limits of the gRPC port
+ * @param hashing bounds on concurrent password hashing
  */
 public record Config(
         int grpcPort,
@@ -48,7 +54,11 @@ public record Config(
         String logLevel,
         LicensePolicy licensePolicy,
         ThrottlePolicy throttlePolicy,
-        ReaperSettings reaper) {
+        ReaperSettings reaper,
+        int metricsPort,
+        String logFormat,
+        TransportSettings transport,
+        HashingLimits hashing) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -66,6 +76,9 @@ public record Config(
         requireNonNull(throttlePolicy, "throttlePolicy");
         requireNonNull(reaper, "reaper");
         requireNonNull(logLevel, "logLevel");
+        requireNonNull(logFormat, "logFormat");
+        requireNonNull(transport, "transport");
+        requireNonNull(hashing, "hashing");
     }
 
     /**
@@ -99,6 +112,8 @@ public record Config(
                 + ", sessionPolicy=" + sessionPolicy + ", clientKinds=" + clientKinds
                 + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
                 + ", logLevel=" + logLevel + ", licensePolicy=" + licensePolicy
-                + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper + "]";
+                + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper
+                + ", metricsPort=" + metricsPort + ", logFormat=" + logFormat + ", transport=" + transport
+                + ", hashing=" + hashing + "]";
     }
 }
