@@ -8,6 +8,7 @@ import dev.sessiond.server.audit.EventKind;
 import dev.sessiond.server.auth.LoginThrottle;
 import dev.sessiond.server.error.AccessDeniedException;
 import dev.sessiond.server.error.AuthenticationException;
+import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.error.NotImplementedException;
 import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.store.StoreErrors;
@@ -33,15 +34,17 @@ public final class SignInService {
     private final AuditLog audit;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final SessionRecorder recorder;
 
     public SignInService(UserService users, SessionService sessions, LoginThrottle throttle, AuditLog audit, Jdbi jdbi,
-            Clock clock) {
+            Clock clock, SessionRecorder recorder) {
         this.users = requireNonNull(users, "users");
         this.sessions = requireNonNull(sessions, "sessions");
         this.throttle = requireNonNull(throttle, "throttle");
         this.audit = requireNonNull(audit, "audit");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.clock = requireNonNull(clock, "clock");
+        this.recorder = requireNonNull(recorder, "recorder");
     }
 
     /**
@@ -52,10 +55,15 @@ public final class SignInService {
             throw new NotImplementedException("directory (LDAP) sign-in for domain logins");
         }
         String key = UserService.loginKey(login);
-        throttle.check(key, clock.instant());
         User user;
         try {
+            throttle.check(key, clock.instant());
             user = users.authenticate(login, password);
+        } catch (LimitExceededException throttled) {
+            // locked after failures, or every password-hashing slot taken; not audited, so counted here
+            recorder.loginThrottled();
+            recorder.openRefused(throttled.reason());
+            throw throttled;
         } catch (AuthenticationException | AccessDeniedException refused) {
             recordFailure(login, client, refused);
             if (refused instanceof AuthenticationException) {

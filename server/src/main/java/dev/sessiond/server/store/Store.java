@@ -3,6 +3,7 @@ package dev.sessiond.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessiond.server.config.Config.DatabaseConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -42,12 +43,20 @@ public final class Store implements AutoCloseable {
 
     /** Opens the pool and migrates the schema to the newest version. */
     public static Store open(DatabaseConfig config) {
+        return open(config, null);
+    }
+
+    /** As {@link #open(DatabaseConfig)}, with the pool's metrics (hikaricp_*) in {@code metrics} when given. */
+    public static Store open(DatabaseConfig config, MeterRegistry metrics) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.url());
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setPoolName("sessiond-store");
+        if (metrics != null) {
+            hikari.setMetricRegistry(metrics);
+        }
         // Wait at most 10 s for a connection under load (the default is 30 s); while the health check finds
         // the database away, calls do not wait at all (see connect()).
         hikari.setConnectionTimeout(10_000);
