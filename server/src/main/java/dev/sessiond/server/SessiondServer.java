@@ -17,6 +17,7 @@ import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.metrics.Metrics;
 import dev.sessiond.server.metrics.SessionMetrics;
 import dev.sessiond.server.metrics.StoreGauges;
+import dev.sessiond.server.ops.InFlightCalls;
 import dev.sessiond.server.ops.OpsHttpServer;
 import dev.sessiond.server.ops.Readiness;
 import dev.sessiond.server.ops.RpcLogInterceptor;
@@ -70,11 +71,14 @@ public final class SessiondServer implements AutoCloseable {
         return t;
     });
 
+    /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
+    private static final long STREAM_SETTLE_MS = 500;
     /** How often health re-checks that the store answers. */
     private static final long STORE_CHECK_MS = 1_000;
 
     private final List<String> serviceNames = new ArrayList<>();
     private final Metrics metrics = new Metrics();
+    private final InFlightCalls inFlight = new InFlightCalls();
     private volatile boolean storeReachable = true;
     /** What /readyz says; follows the overall grpc.health.v1 status. */
     private volatile Readiness readiness = new Readiness(false, "starting");
@@ -138,6 +142,7 @@ public final class SessiondServer implements AutoCloseable {
                 .addService(legacyReflection())
                 // the last added runs first: metrics and the call log see each call whole
                 .intercept(new CallContextInterceptor())
+                .intercept(inFlight)
                 .intercept(new RpcLogInterceptor())
                 .intercept(metrics.grpcInterceptor());
         server = builder.build().start();
@@ -180,12 +185,13 @@ public final class SessiondServer implements AutoCloseable {
         if (closing) {
             return; // shutting down is final
         }
-        for (String name : serviceNames) {
-            health.setStatus(name, status);
-        }
+        // /readyz first: whoever sees the gRPC status change finds /readyz changed already
         readiness = status == ServingStatus.SERVING
                 ? new Readiness(true, "serving")
                 : new Readiness(false, "the store is unreachable");
+        for (String name : serviceNames) {
+            health.setStatus(name, status);
+        }
     }
 
     @SuppressWarnings("deprecation") // v1alpha reflection stays for older grpcurl releases
@@ -227,8 +233,9 @@ public final class SessiondServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: reports NOT_SERVING, refuses new calls, lets in-flight calls finish
-     * within the grace period, writes the remembered activity, and closes the store.
+     * Graceful shutdown: reports NOT_SERVING (gRPC health and /readyz), refuses new calls, lets
+     * in-flight calls finish within the grace period, then ends what is left (health watches,
+     * and calls that outran the grace), writes the remembered activity, and closes the store.
      */
     @Override
     public void close() {
@@ -242,9 +249,17 @@ public final class SessiondServer implements AutoCloseable {
                     + "within {}", config.shutdownGrace());
             server.shutdown();
             try {
-                if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("in-flight calls did not finish within {}; cancelling them", config.shutdownGrace());
-                    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                // Unary calls do the work; streams (health watches) would hold the drain for the whole grace.
+                if (!inFlight.awaitNone(config.shutdownGrace())) {
+                    log.warn("{} call(s) did not finish within {}; cancelling them", inFlight.count(),
+                            config.shutdownGrace());
+                }
+                // A moment for the last responses to be written; then end whatever still holds a transport open.
+                if (!server.awaitTermination(STREAM_SETTLE_MS, TimeUnit.MILLISECONDS)) {
+                    server.shutdownNow();
+                    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                        log.warn("the gRPC server did not terminate within 5 s of cancelling its calls");
+                    }
                 }
             } catch (InterruptedException e) {
                 server.shutdownNow();

@@ -26,12 +26,20 @@ public final class StateChangeLog implements AuditListener {
                     e.kind(),
                     e.sessionId().map(Object::toString).orElse("-"),
                     text(e.userLogin()),
-                    text(e.actor().login().isEmpty() ? (e.actor().userId().isEmpty() ? "server" : "-") : e.actor().login()),
+                    actor(e.actor()),
                     text(e.actor().clientHost()),
                     text(e.actor().clientAddress()),
                     e.authSource().isEmpty() ? "" : " source=" + e.authSource(),
                     e.detail().isEmpty() ? "" : " detail=\"" + AuditLog.escape(e.detail(), AuditLog.MAX_TEXT) + "\"");
         }
+    }
+
+    private static String actor(Actor actor) {
+        if (!actor.login().isEmpty()) {
+            return text(actor.login());
+        }
+        boolean fromNowhere = actor.clientHost().isEmpty() && actor.clientAddress().isEmpty();
+        return actor.userId().isEmpty() && fromNowhere ? "server" : "anonymous";
     }
 
     private static String text(String value) {
