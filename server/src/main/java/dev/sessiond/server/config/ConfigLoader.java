@@ -33,6 +33,8 @@ public final class ConfigLoader {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,10})\\s*(KiB|MiB)?", Pattern.CASE_INSENSITIVE);
     private static final Duration MAX_ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(30);
+    /** grpc-java never pings more often than this, whatever it is told. */
+    private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
     private static final Set<String> LOG_LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     private final Map<Setting, String> values;
@@ -157,7 +159,7 @@ public final class ConfigLoader {
                 size(Setting.MAX_MESSAGE_SIZE, d.maxMessageBytes()),
                 size(Setting.MAX_METADATA_SIZE, d.maxMetadataBytes()),
                 integer(Setting.MAX_CALLS_PER_CONNECTION, d.maxConcurrentCallsPerConnection(), 1, 100_000),
-                duration(Setting.KEEPALIVE_TIME, d.keepAliveTime()),
+                atLeast(Setting.KEEPALIVE_TIME, duration(Setting.KEEPALIVE_TIME, d.keepAliveTime()), MIN_KEEPALIVE_TIME),
                 duration(Setting.KEEPALIVE_TIMEOUT, d.keepAliveTimeout()),
                 duration(Setting.PERMIT_KEEPALIVE_TIME, d.permitKeepAliveTime()),
                 optionalDuration(Setting.MAX_CONNECTION_IDLE),
@@ -224,6 +226,13 @@ public final class ConfigLoader {
         if (!allowed.contains(value)) {
             throw new ConfigException(setting.variable(),
                     "'" + text(setting, "") + "' (expected: " + String.join(" or ", allowed.stream().sorted().toList()) + ")");
+        }
+        return value;
+    }
+
+    private static Duration atLeast(Setting setting, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            throw new ConfigException(setting.variable(), value + " (expected: at least " + min + ")");
         }
         return value;
     }

@@ -46,7 +46,7 @@ public enum Setting {
     MAX_MESSAGE_SIZE("64KiB", "largest request message accepted (bytes, KiB or MiB)"),
     MAX_METADATA_SIZE("8KiB", "most request metadata (headers) accepted per call"),
     MAX_CALLS_PER_CONNECTION("100", "calls one client connection may run at once (HTTP/2 MAX_CONCURRENT_STREAMS)"),
-    KEEPALIVE_TIME("5m", "the server pings a client whose connection was silent this long"),
+    KEEPALIVE_TIME("5m", "the server pings a client whose connection was silent this long (at least 10s)"),
     KEEPALIVE_TIMEOUT("20s", "a connection whose client does not answer a ping within this is closed"),
     PERMIT_KEEPALIVE_TIME("1m", "clients that ping more often than this are disconnected (GOAWAY too_many_pings)"),
     MAX_CONNECTION_IDLE("(unset: never)", "a connection without calls for this long is closed gracefully"),
