@@ -1,35 +1,41 @@
 package dev.sessiond.server.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** Plain HTTP GETs against the server's operations port on 127.0.0.1. */
+/** Plain HTTP requests to the server's operations port on 127.0.0.1. */
 public final class Http {
 
-    /** A response: its status code and body. */
+    /** A response: its status code, content type and body. */
     public record Response(int status, String contentType, String body) {}
-
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 
     public static Response get(int port, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+        return request("GET", port, path, Map.of());
+    }
+
+    public static Response request(String method, int port, String path, Map<String, String> headers) {
         try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path)
+                    .toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(10_000);
+            headers.forEach(connection::setRequestProperty);
+            int status = connection.getResponseCode();
+            InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            String contentType = connection.getContentType() == null ? "" : connection.getContentType();
+            connection.disconnect();
+            return new Response(status, contentType, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
