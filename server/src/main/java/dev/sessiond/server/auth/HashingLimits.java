@@ -8,6 +8,9 @@ package dev.sessiond.server.auth;
  */
 public record HashingLimits(int concurrency, int queue) {
 
+    /** No practical bound: for tools and tests that hash outside a server. */
+    public static final HashingLimits UNBOUNDED = new HashingLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
     public HashingLimits {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: >= 1)");
@@ -16,7 +19,4 @@ public record HashingLimits(int concurrency, int queue) {
             throw new IllegalArgumentException("queue: " + queue + " (expected: >= 0)");
         }
     }
-
-    /** No practical bound: for tools and tests that hash outside a server. */
-    public static final HashingLimits UNBOUNDED = new HashingLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
 }
