@@ -149,7 +149,7 @@ public final class ConfigLoader {
                 transport(),
                 new HashingLimits(
                         integer(Setting.PASSWORD_HASH_CONCURRENCY, Runtime.getRuntime().availableProcessors(), 1, 1024),
-                        integer(Setting.PASSWORD_HASH_QUEUE, 64, 0, 100_000)));
+                        integer(Setting.PASSWORD_HASH_QUEUE, 512, 0, 100_000)));
     }
 
     private TransportSettings transport() {

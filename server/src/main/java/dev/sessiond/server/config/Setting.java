@@ -54,7 +54,7 @@ public enum Setting {
     MAX_RST_FRAMES("200", "HTTP/2 rapid-reset protection: a client resetting more streams than this per window is disconnected (0 = off)"),
     RST_FRAMES_WINDOW("30s", "the window of MAX_RST_FRAMES"),
     PASSWORD_HASH_CONCURRENCY("(number of processors)", "password hashes computed at once (each Argon2id hash takes 19 MiB)"),
-    PASSWORD_HASH_QUEUE("64", "sign-ins that may wait for a hashing slot; more are refused at once (RESOURCE_EXHAUSTED)");
+    PASSWORD_HASH_QUEUE("512", "sign-ins that may wait for a hashing slot; more are refused at once (RESOURCE_EXHAUSTED)");
 
     private final String defaultText;
     private final String description;

@@ -168,7 +168,7 @@ class ConfigLoaderTest {
         assertThat(config.transport().maxConcurrentCallsPerConnection()).isEqualTo(100);
         assertThat(config.transport().maxRstFrames()).isEqualTo(200);
         assertThat(config.hashing().concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(config.hashing().queue()).isEqualTo(64);
+        assertThat(config.hashing().queue()).isEqualTo(512);
     }
 
     @ParameterizedTest
