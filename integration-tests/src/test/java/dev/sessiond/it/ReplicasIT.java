@@ -267,9 +267,16 @@ class ReplicasIT {
             assertThat(reason(failure)).isEqualTo("STORE_UNAVAILABLE");
             assertThat(failedAfterMs).isLessThan(10_000);
             assertThat(awaitHealth(replica, ServingStatus.NOT_SERVING)).isTrue();
+            int ops = replica.process.metricsPort();
+            assertThat(OpsHttp.get(ops, "/readyz")).as("readiness follows health")
+                    .isEqualTo(new OpsHttp.Response(503, "not ready: the store is unreachable\n"));
+            assertThat(OpsHttp.get(ops, "/healthz").status()).as("alive: a restart would not help").isEqualTo(200);
+            assertThat(OpsHttp.get(ops, "/metrics").body()).as("still scraped, at once")
+                    .contains("sessiond_store_reachable 0.0");
 
             proxy.restore();
             assertThat(awaitHealth(replica, ServingStatus.SERVING)).isTrue();
+            assertThat(OpsHttp.get(ops, "/readyz")).isEqualTo(new OpsHttp.Response(200, "ready: serving\n"));
             for (String token : acknowledged) {
                 assertThat(validateWithRetry(replica, token)).isTrue();
             }

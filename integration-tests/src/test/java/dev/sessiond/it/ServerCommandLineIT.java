@@ -24,7 +24,7 @@ class ServerCommandLineIT {
     /** "Within a few seconds": a JVM start plus reading the settings, nothing more. */
     private static final Duration QUICK_EXIT = Duration.ofSeconds(15);
 
-    /** The settings the server has today; SPEC §8 names more that are not built yet (metrics, TLS, licences). */
+    /** Settings the server has today, as --help prints them (per-domain LDAP settings in their <DOMAIN> form). */
     private static final List<String> VARIABLES = List.of(
             "SESSIOND_GRPC_PORT",
             "SESSIOND_DATA_DIR",
@@ -52,7 +52,20 @@ class ServerCommandLineIT {
             "SESSIOND_LDAP_<DOMAIN>_TRUST_STORE",
             "SESSIOND_KERBEROS_KEYTAB",
             "SESSIOND_KERBEROS_PRINCIPAL",
-            "SESSIOND_KERBEROS_REALMS");
+            "SESSIOND_KERBEROS_REALMS",
+            "SESSIOND_METRICS_PORT",
+            "SESSIOND_LOG_FORMAT",
+            "SESSIOND_TLS_CERT",
+            "SESSIOND_TLS_KEY",
+            "SESSIOND_TLS_CLIENT_CA",
+            "SESSIOND_MAX_MESSAGE_SIZE",
+            "SESSIOND_MAX_METADATA_SIZE",
+            "SESSIOND_MAX_CALLS_PER_CONNECTION",
+            "SESSIOND_KEEPALIVE_TIME",
+            "SESSIOND_PERMIT_KEEPALIVE_TIME",
+            "SESSIOND_MAX_RST_FRAMES",
+            "SESSIOND_PASSWORD_HASH_CONCURRENCY",
+            "SESSIOND_PASSWORD_HASH_QUEUE");
 
     /** A variable, or a per-domain one written with a placeholder: SESSIOND_LDAP_<DOMAIN>_URL ↔ --ldap-<domain>-url. */
     private static final Pattern VARIABLE = Pattern.compile("\\bSESSIOND_[A-Z0-9_<>]+\\b");
@@ -68,7 +81,15 @@ class ServerCommandLineIT {
                         "SESSIOND_SESSION_IDLE_TIMEOUT", "soon"),
                 arguments(Map.of("SESSIOND_LOG_LEVEL", "loud"), new String[0], "SESSIOND_LOG_LEVEL", "loud"),
                 arguments(Map.of("SESSIOND_LDAP_DOMAINS", "CORP", "SESSIOND_LDAP_CORP_BASE_DN", "dc=corp"),
-                        new String[] {"--ldap-corp-url", "http://dc.corp"}, "SESSIOND_LDAP_CORP_URL", "http://dc.corp"));
+                        new String[] {"--ldap-corp-url", "http://dc.corp"}, "SESSIOND_LDAP_CORP_URL", "http://dc.corp"),
+                arguments(Map.of("SESSIOND_LOG_FORMAT", "xml"), new String[0], "SESSIOND_LOG_FORMAT", "xml"),
+                arguments(Map.of(), new String[] {"--metrics-port", "-1"}, "SESSIOND_METRICS_PORT", "-1"),
+                arguments(Map.of("SESSIOND_MAX_MESSAGE_SIZE", "huge"), new String[0], "SESSIOND_MAX_MESSAGE_SIZE", "huge"),
+                arguments(Map.of("SESSIOND_TLS_CERT", "/nonexistent/server.crt", "SESSIOND_TLS_KEY", "/nonexistent/k"),
+                        new String[0], "SESSIOND_TLS_CERT", "/nonexistent/server.crt"),
+                // readable, but not PEM: found when the TLS identity is read, still before anything starts
+                arguments(Map.of("SESSIOND_TLS_CERT", "/etc/passwd", "SESSIOND_TLS_KEY", "/etc/passwd"),
+                        new String[0], "SESSIOND_TLS_CERT", "/etc/passwd"));
     }
 
     @ParameterizedTest(name = "{0} {1}")

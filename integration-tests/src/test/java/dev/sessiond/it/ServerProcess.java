@@ -35,13 +35,16 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int metricsPort;
     private final String adminPassword;
     private final Path stdoutFile;
     private final Path stderrFile;
 
-    private ServerProcess(Process process, int port, String adminPassword, Path stdoutFile, Path stderrFile) {
+    private ServerProcess(Process process, int port, int metricsPort, String adminPassword, Path stdoutFile,
+            Path stderrFile) {
         this.process = process;
         this.port = port;
+        this.metricsPort = metricsPort;
         this.adminPassword = adminPassword;
         this.stdoutFile = stdoutFile;
         this.stderrFile = stderrFile;
@@ -64,6 +67,9 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path workDir, Map<String, String> settings) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         int port = freeLoopbackPort();
+        int metricsPort = settings.containsKey("SESSIOND_METRICS_PORT")
+                ? Integer.parseInt(settings.get("SESSIOND_METRICS_PORT"))
+                : freeLoopbackPortOtherThan(port);
         String adminPassword = settings.getOrDefault("SESSIOND_ADMIN_PASSWORD", randomPassword());
         Path stdoutFile = workDir.resolve("server.stdout.log");
         Path stderrFile = workDir.resolve("server.stderr.log");
@@ -72,12 +78,13 @@ final class ServerProcess implements AutoCloseable {
                 .redirectError(stderrFile.toFile());
         builder.environment().putAll(Map.of(
                 "SESSIOND_GRPC_PORT", Integer.toString(port),
+                "SESSIOND_METRICS_PORT", Integer.toString(metricsPort),
                 "SESSIOND_DATA_DIR", workDir.resolve("data").toString(),
                 "SESSIOND_ADMIN_PASSWORD", adminPassword));
         builder.environment().putAll(settings);
         Process process = builder.start();
         process.getOutputStream().close();
-        ServerProcess server = new ServerProcess(process, port, adminPassword, stdoutFile, stderrFile);
+        ServerProcess server = new ServerProcess(process, port, metricsPort, adminPassword, stdoutFile, stderrFile);
         try {
             server.awaitListening();
         } catch (AssertionError | InterruptedException e) {
@@ -113,6 +120,11 @@ final class ServerProcess implements AutoCloseable {
     /** The gRPC port the server listens on. */
     int port() {
         return port;
+    }
+
+    /** The HTTP port of /metrics, /healthz and /readyz. */
+    int metricsPort() {
+        return metricsPort;
     }
 
     /** The password of the bootstrap administrator {@code admin}. */
@@ -197,6 +209,16 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    private static int freeLoopbackPortOtherThan(int taken) throws IOException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            int port = freeLoopbackPort();
+            if (port != taken) {
+                return port;
+            }
+        }
+        throw new IOException("no second free port after 10 attempts");
     }
 
     private static String randomPassword() {

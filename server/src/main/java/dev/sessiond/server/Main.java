@@ -6,8 +6,8 @@ import dev.sessiond.server.config.ConfigException;
 import dev.sessiond.server.config.ConfigLoader;
 import dev.sessiond.server.config.DomainSetting;
 import dev.sessiond.server.config.Setting;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
+import dev.sessiond.server.transport.NettyTransport;
+import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /** The command line: {@code java -jar sessiond-server.jar [--flag value]...}. */
 public final class Main {
+
+    /** Logback's system property naming its configuration (a class-path resource here). */
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
     private Main() {}
 
@@ -42,13 +45,24 @@ public final class Main {
         // it the checked value, from the flag or the variable. It must precede the first logger, which
         // initialises logback.
         System.setProperty(Setting.LOG_LEVEL.variable(), config.logLevel());
+        if (config.logFormat().equals("json") && System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, "logback-json.xml");
+        }
+        ServerBuilder<?> transport;
+        try {
+            // TLS files are read here, before anything starts, so that a bad one is a bad setting (exit 2)
+            transport = NettyTransport.serverBuilder(config.grpcPort(), config.transport());
+        } catch (ConfigException e) {
+            System.err.println("sessiond: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("starting sessiond {} with {}", version(), config);
         SessiondServer server;
         try {
-            server = new SessiondServer(config,
-                    Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()),
-                    Clock.systemUTC(), PasswordHasher.Cost.OWASP, System.err).start();
+            server = new SessiondServer(config, transport, Clock.systemUTC(), PasswordHasher.Cost.OWASP, System.err)
+                    .start();
         } catch (IOException | RuntimeException e) {
             log.error("sessiond could not start: {}", e.toString());
             System.err.println("sessiond: could not start: " + e.getMessage());

@@ -6,6 +6,8 @@ import dev.sessiond.server.api.CallContextInterceptor;
 import dev.sessiond.server.api.GrpcApi;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.AuditTrail;
+import dev.sessiond.server.audit.StateChangeLog;
+import dev.sessiond.server.auth.HashingSlots;
 import dev.sessiond.server.auth.LoginThrottle;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.auth.TokenCodec;
@@ -14,7 +16,15 @@ import dev.sessiond.server.auth.domain.DomainSignIn;
 import dev.sessiond.server.config.Config;
 import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.directory.DirectoryService;
+import dev.sessiond.server.metrics.Metrics;
+import dev.sessiond.server.metrics.SessionMetrics;
+import dev.sessiond.server.metrics.StoreGauges;
+import dev.sessiond.server.ops.InFlightCalls;
+import dev.sessiond.server.ops.OpsHttpServer;
+import dev.sessiond.server.ops.Readiness;
+import dev.sessiond.server.ops.RpcLogInterceptor;
 import dev.sessiond.server.session.ActivityRecorder;
+import dev.sessiond.server.session.SessionCensus;
 import dev.sessiond.server.session.SessionReaper;
 import dev.sessiond.server.session.SessionService;
 import dev.sessiond.server.session.SignInService;
@@ -45,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the server's lifecycle: opens the store, wires the capabilities, serves them on the
  * given {@link ServerBuilder} (Netty in production, in-process in tests) together with health
- * and reflection, and shuts down gracefully. Not reusable: one {@link #start()}, one {@link #close()}.
+ * and reflection, serves metrics and health over HTTP ({@link OpsHttpServer}), and shuts down
+ * gracefully. Not reusable: one {@link #start()}, one {@link #close()}.
  */
 public final class SessiondServer implements AutoCloseable {
 
@@ -65,11 +76,19 @@ public final class SessiondServer implements AutoCloseable {
      */
     private final ScheduledExecutorService activityWriter = daemonScheduler("sessiond-activity-writer");
 
+    /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
+    private static final long STREAM_SETTLE_MS = 500;
     /** How often health re-checks that the store answers. */
     private static final long STORE_CHECK_MS = 1_000;
 
     private final List<String> serviceNames = new ArrayList<>();
+    private final Metrics metrics = new Metrics();
+    private final InFlightCalls inFlight = new InFlightCalls();
     private volatile boolean storeReachable = true;
+    /** What /readyz says; follows the overall grpc.health.v1 status. */
+    private volatile Readiness readiness = new Readiness(false, "starting");
+    private boolean closing; // guarded by this
+    private OpsHttpServer ops;
     private Store store;
     private ActivityRecorder activity;
     private SessionReaper reaper;
@@ -95,14 +114,17 @@ public final class SessiondServer implements AutoCloseable {
     }
 
     private SessiondServer startServing() throws IOException {
-        store = Store.open(config.database());
+        store = Store.open(config.database(), metrics.registry());
         TokenKeys keys = TokenKeys.loadOrCreate(config.tokenKeyFile());
         TokenCodec tokens = new TokenCodec(keys, config.serverCode(), config.instanceName(), clock);
-        AuditLog audit = new AuditLog();
+        SessionMetrics counters = metrics.sessions();
+        AuditLog audit = new AuditLog(List.of(counters, new StateChangeLog()));
         activity = new ActivityRecorder(store.jdbi());
+        SeatPool seats = new SeatPool(config.licensePolicy());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
-                config.clientKinds(), activity, audit, new SeatPool(config.licensePolicy()), clock);
-        UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost), audit, sessions,
+                config.clientKinds(), activity, audit, seats, clock, counters);
+        HashingSlots hashing = new HashingSlots(config.hashing());
+        UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost, hashing), audit, sessions,
                 config.defaultLicenseType(), clock);
         DomainSignIn domains;
         try {
@@ -111,12 +133,20 @@ public final class SessiondServer implements AutoCloseable {
             throw new IOException("a directory trust store is unusable: " + e.getMessage(), e);
         }
         LoginThrottle throttle = new LoginThrottle(store.jdbi(), config.throttlePolicy());
-        SignInService signIn = new SignInService(users, domains, sessions, throttle, audit, store.jdbi(), clock);
-        reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock);
+        SignInService signIn = new SignInService(users, domains, sessions, throttle, audit, store.jdbi(), clock,
+                counters);
+        reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock, counters);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);
-
         DirectoryService directory = new DirectoryService(store.jdbi(), sessions, activity, config.sessionPolicy(),
                 keys, clock);
+
+        metrics.hashing(hashing);
+        metrics.storeReachable(() -> storeReachable);
+        StoreGauges gauges = new StoreGauges(metrics.registry(),
+                new SessionCensus(store.jdbi(), sessions, seats, config.sessionPolicy(), clock)::take,
+                config.licensePolicy().concurrentLicenses());
+        // Up before the gRPC port, so orchestrators polling /readyz hear "starting" rather than nothing.
+        ops = OpsHttpServer.start(config.metricsPort(), metrics, gauges::refresh, () -> readiness);
 
         List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users,
                 new AuditTrail(store.jdbi()), directory, version()));
@@ -124,11 +154,16 @@ public final class SessiondServer implements AutoCloseable {
         builder.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())
-                .intercept(new CallContextInterceptor());
+                // the last added runs first: metrics and the call log see each call whole
+                .intercept(new CallContextInterceptor())
+                .intercept(inFlight)
+                .intercept(new RpcLogInterceptor())
+                .intercept(metrics.grpcInterceptor());
         server = builder.build().start();
 
         for (BindableService service : services) {
             serviceNames.add(service.bindService().getServiceDescriptor().getName());
+            metrics.preregister(service.bindService());
         }
         serviceNames.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
         setHealth(ServingStatus.SERVING);
@@ -140,8 +175,9 @@ public final class SessiondServer implements AutoCloseable {
             reaper.runQuietly();
             throttle.purgeStaleQuietly(clock.instant());
         }, reaperInterval, reaperInterval, TimeUnit.MILLISECONDS);
-        log.info("sessiond serving on port {} (server code '{}', instance '{}')",
-                server.getPort(), config.serverCode(), config.instanceName());
+        log.info("sessiond serving on port {} ({}; metrics and health on HTTP port {}; server code '{}', instance '{}')",
+                server.getPort(), config.transport().tls().isPresent() ? "TLS" : "plaintext", ops.port(),
+                config.serverCode(), config.instanceName());
         return this;
     }
 
@@ -167,7 +203,14 @@ public final class SessiondServer implements AutoCloseable {
         }
     }
 
-    private void setHealth(ServingStatus status) {
+    private synchronized void setHealth(ServingStatus status) {
+        if (closing) {
+            return; // shutting down is final
+        }
+        // /readyz first: whoever sees the gRPC status change finds /readyz changed already
+        readiness = status == ServingStatus.SERVING
+                ? new Readiness(true, "serving")
+                : new Readiness(false, "the store is unreachable");
         for (String name : serviceNames) {
             health.setStatus(name, status);
         }
@@ -201,24 +244,44 @@ public final class SessiondServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** The HTTP port of /metrics, /healthz and /readyz. */
+    public int metricsPort() {
+        return ops.port();
+    }
+
     /** Blocks until the server has terminated. */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
 
     /**
-     * Graceful shutdown: reports NOT_SERVING, refuses new calls, lets in-flight calls finish
-     * within the grace period, writes the remembered activity, and closes the store.
+     * Graceful shutdown: reports NOT_SERVING (gRPC health and /readyz), refuses new calls, lets
+     * in-flight calls finish within the grace period, then ends what is left (health watches,
+     * and calls that outran the grace), writes the remembered activity, and closes the store.
      */
     @Override
     public void close() {
-        health.enterTerminalState();
+        synchronized (this) {
+            closing = true;
+            readiness = new Readiness(false, "shutting down");
+            health.enterTerminalState();
+        }
         if (server != null) {
+            log.info("sessiond shutting down: NOT_SERVING, refusing new calls, letting in-flight calls finish "
+                    + "within {}", config.shutdownGrace());
             server.shutdown();
             try {
-                if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("in-flight calls did not finish within {}; cancelling them", config.shutdownGrace());
-                    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                // Unary calls do the work; streams (health watches) would hold the drain for the whole grace.
+                if (!inFlight.awaitNone(config.shutdownGrace())) {
+                    log.warn("{} call(s) did not finish within {}; cancelling them", inFlight.count(),
+                            config.shutdownGrace());
+                }
+                // A moment for the last responses to be written; then end whatever still holds a transport open.
+                if (!server.awaitTermination(STREAM_SETTLE_MS, TimeUnit.MILLISECONDS)) {
+                    server.shutdownNow();
+                    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                        log.warn("the gRPC server did not terminate within 5 s of cancelling its calls");
+                    }
                 }
             } catch (InterruptedException e) {
                 server.shutdownNow();
@@ -230,9 +293,13 @@ public final class SessiondServer implements AutoCloseable {
         if (activity != null) {
             activity.flush();
         }
+        if (ops != null) {
+            ops.close();
+        }
         if (store != null) {
             store.close();
         }
+        metrics.close();
         log.info("sessiond stopped");
     }
 }

@@ -66,6 +66,7 @@ final class SdkTestServer implements AutoCloseable {
         env.put("SESSIOND_DB_URL", "jdbc:h2:mem:sdk-it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         env.put("SESSIOND_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("SESSIOND_SHUTDOWN_GRACE", "2s");
+        env.put("SESSIOND_METRICS_PORT", "0");
         env.putAll(settings);
         try {
             return new SdkTestServer(env);

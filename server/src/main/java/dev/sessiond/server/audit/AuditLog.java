@@ -1,20 +1,36 @@
 package dev.sessiond.server.audit;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes audit events in the caller's transaction, so that a state change and its event
  * commit or roll back together. Text that came from callers is escaped: control characters
  * become {@code \\uXXXX}, so an event row cannot forge line breaks in exported logs.
+ * {@link AuditListener}s hear the events after the transaction commits (metrics, the log).
  * Stateless and thread-safe.
  */
 public final class AuditLog {
 
-    private static final int MAX_TEXT = 1024;
+    static final int MAX_TEXT = 1024;
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final List<AuditListener> listeners;
+
+    public AuditLog() {
+        this(List.of());
+    }
+
+    public AuditLog(List<AuditListener> listeners) {
+        this.listeners = List.copyOf(requireNonNull(listeners, "listeners"));
+    }
 
     /** Records events on the given handle (inside the caller's transaction). */
     public void record(Handle handle, List<AuditEvent> events) {
@@ -34,6 +50,25 @@ public final class AuditLog {
                 e.authSource(),
                 escape(e.detail(), MAX_TEXT))).toList();
         handle.attach(AuditDao.class).insert(rows);
+        if (!listeners.isEmpty()) {
+            List<AuditEvent> committed = List.copyOf(events);
+            if (handle.isInTransaction()) {
+                handle.afterCommit(() -> tell(committed));
+            } else {
+                tell(committed);
+            }
+        }
+    }
+
+    private void tell(List<AuditEvent> events) {
+        for (AuditListener listener : listeners) {
+            try {
+                listener.committed(events);
+            } catch (RuntimeException e) {
+                // The change is committed: a listener's failure must not turn it into an error for the caller.
+                log.warn("audit listener {} failed: {}", listener.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     public void record(Handle handle, AuditEvent event) {

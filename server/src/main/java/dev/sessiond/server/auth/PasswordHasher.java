@@ -1,5 +1,7 @@
 package dev.sessiond.server.auth;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,7 +15,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id password hashing (Bouncy Castle), stored in the PHC string format
  * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. New hashes use the OWASP
  * recommendation (19 MiB, 2 passes, 1 lane); verification reads the parameters from the
- * stored string, so they can be raised later without invalidating old hashes. Thread-safe.
+ * stored string, so they can be raised later without invalidating old hashes. Every hash runs
+ * in one of the {@link HashingSlots}, so a flood of sign-ins cannot exhaust memory. Thread-safe.
  */
 public final class PasswordHasher {
 
@@ -37,12 +40,19 @@ public final class PasswordHasher {
     private static final int HASH_BYTES = 32;
 
     private final Cost cost;
+    private final HashingSlots slots;
     private final SecureRandom random = new SecureRandom();
     /** Verified against when the login is unknown, so that a miss costs as much as a hit. */
     private final String decoy;
 
+    /** A hasher without bounds on concurrent hashing, for tools and tests. */
     public PasswordHasher(Cost cost) {
-        this.cost = cost;
+        this(cost, new HashingSlots(HashingLimits.UNBOUNDED));
+    }
+
+    public PasswordHasher(Cost cost, HashingSlots slots) {
+        this.cost = requireNonNull(cost, "cost");
+        this.slots = requireNonNull(slots, "slots");
         this.decoy = hash("decoy password for unknown logins");
     }
 
@@ -50,13 +60,18 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, salt, cost, HASH_BYTES);
+        byte[] hash = slots.run(() -> derive(password, salt, cost, HASH_BYTES));
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return "$argon2id$v=19$m=" + cost.memoryKiB() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
                 + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
-    /** Whether {@code password} matches {@code stored}; false for a malformed stored hash. */
+    /**
+     * Whether {@code password} matches {@code stored}; false for a malformed stored hash.
+     *
+     * @throws dev.sessiond.server.error.LimitExceededException LOGIN_THROTTLED when every hashing slot and
+     *     queue place is taken
+     */
     public boolean verify(String password, String stored) {
         Matcher m = PHC.matcher(stored);
         if (!m.matches()) {
@@ -69,7 +84,7 @@ public final class PasswordHasher {
             }
             byte[] salt = Base64.getDecoder().decode(m.group(4));
             byte[] expected = Base64.getDecoder().decode(m.group(5));
-            byte[] actual = derive(password, salt, storedCost, expected.length);
+            byte[] actual = slots.runOrRefuse(() -> derive(password, salt, storedCost, expected.length));
             return MessageDigest.isEqual(expected, actual);
         } catch (IllegalArgumentException e) {
             return false; // impossible parameters or base64 of an impossible length

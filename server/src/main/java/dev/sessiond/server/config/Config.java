@@ -2,12 +2,14 @@ package dev.sessiond.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessiond.server.auth.HashingLimits;
 import dev.sessiond.server.auth.ThrottlePolicy;
 import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.auth.domain.DomainSignInConfig;
 import dev.sessiond.server.session.ClientKinds;
 import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.transport.TransportSettings;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +35,10 @@ import java.util.Optional;
  * @param reaper how the expired-session reaper runs
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
  * @param domainSignIn directory domains (LDAP) and Windows (Kerberos) sign-in
+ * @param metricsPort the HTTP port of /metrics, /healthz and /readyz; 0 picks a free one
+ * @param logFormat {@code text} or {@code json}
+ * @param transport TLS and the limits of the gRPC port
+ * @param hashing bounds on concurrent password hashing
  */
 public record Config(
         int grpcPort,
@@ -51,7 +57,11 @@ public record Config(
         LicensePolicy licensePolicy,
         ThrottlePolicy throttlePolicy,
         ReaperSettings reaper,
-        DomainSignInConfig domainSignIn) {
+        DomainSignInConfig domainSignIn,
+        int metricsPort,
+        String logFormat,
+        TransportSettings transport,
+        HashingLimits hashing) {
 
     public Config {
         requireNonNull(dataDir, "dataDir");
@@ -70,6 +80,9 @@ public record Config(
         requireNonNull(reaper, "reaper");
         requireNonNull(logLevel, "logLevel");
         requireNonNull(domainSignIn, "domainSignIn");
+        requireNonNull(logFormat, "logFormat");
+        requireNonNull(transport, "transport");
+        requireNonNull(hashing, "hashing");
     }
 
     /**
@@ -104,6 +117,8 @@ public record Config(
                 + ", defaultLicenseType=" + defaultLicenseType + ", shutdownGrace=" + shutdownGrace
                 + ", logLevel=" + logLevel + ", licensePolicy=" + licensePolicy
                 + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper
-                + ", domainSignIn=" + domainSignIn + "]";
+                + ", domainSignIn=" + domainSignIn
+                + ", metricsPort=" + metricsPort + ", logFormat=" + logFormat + ", transport=" + transport
+                + ", hashing=" + hashing + "]";
     }
 }

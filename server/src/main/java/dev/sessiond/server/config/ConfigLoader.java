@@ -1,10 +1,14 @@
 package dev.sessiond.server.config;
 
+import dev.sessiond.server.auth.HashingLimits;
 import dev.sessiond.server.auth.ThrottlePolicy;
 import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.session.ClientKinds;
 import dev.sessiond.server.session.ReaperSettings;
 import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.transport.TransportSettings;
+import dev.sessiond.server.transport.TransportSettings.TlsFiles;
+import java.nio.file.Files;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -29,7 +33,10 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,10})\\s*(KiB|MiB)?", Pattern.CASE_INSENSITIVE);
     private static final Duration MAX_ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(30);
+    /** grpc-java never pings more often than this, whatever it is told. */
+    private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
     private static final Set<String> LOG_LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     private final Map<Setting, String> values;
@@ -125,8 +132,15 @@ public final class ConfigLoader {
                     writeInterval + " (expected: <= shortest idle timeout / 10 = " + bound + ")");
         }
 
+        int grpcPort = integer(Setting.GRPC_PORT, 50051, 0, 65535);
+        int metricsPort = integer(Setting.METRICS_PORT, 9464, 0, 65535);
+        if (metricsPort != 0 && metricsPort == grpcPort) {
+            throw new ConfigException(Setting.METRICS_PORT.variable(),
+                    metricsPort + " (expected: another port than SESSIOND_GRPC_PORT)");
+        }
+
         return new Config(
-                integer(Setting.GRPC_PORT, 50051, 0, 65535),
+                grpcPort,
                 dataDir,
                 database,
                 name(Setting.SERVER_CODE, "sessiond"),
@@ -152,7 +166,98 @@ public final class ConfigLoader {
                 new ReaperSettings(
                         duration(Setting.REAPER_INTERVAL, Duration.ofMinutes(1)),
                         integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)),
-                new DomainSettingsReader(values, domainVariables, domainFlags).read());
+                new DomainSettingsReader(values, domainVariables, domainFlags).read(),
+                metricsPort,
+                oneOf(Setting.LOG_FORMAT, "text", Set.of("text", "json")),
+                transport(),
+                new HashingLimits(
+                        integer(Setting.PASSWORD_HASH_CONCURRENCY, Runtime.getRuntime().availableProcessors(), 1, 1024),
+                        integer(Setting.PASSWORD_HASH_QUEUE, 512, 0, 100_000)));
+    }
+
+    private TransportSettings transport() {
+        TransportSettings d = TransportSettings.DEFAULTS;
+        return new TransportSettings(
+                tls(),
+                size(Setting.MAX_MESSAGE_SIZE, d.maxMessageBytes()),
+                size(Setting.MAX_METADATA_SIZE, d.maxMetadataBytes()),
+                integer(Setting.MAX_CALLS_PER_CONNECTION, d.maxConcurrentCallsPerConnection(), 1, 100_000),
+                atLeast(Setting.KEEPALIVE_TIME, duration(Setting.KEEPALIVE_TIME, d.keepAliveTime()), MIN_KEEPALIVE_TIME),
+                duration(Setting.KEEPALIVE_TIMEOUT, d.keepAliveTimeout()),
+                duration(Setting.PERMIT_KEEPALIVE_TIME, d.permitKeepAliveTime()),
+                optionalDuration(Setting.MAX_CONNECTION_IDLE),
+                optionalDuration(Setting.MAX_CONNECTION_AGE),
+                integer(Setting.MAX_RST_FRAMES, d.maxRstFrames(), 0, 1_000_000),
+                duration(Setting.RST_FRAMES_WINDOW, d.rstFramesWindow()));
+    }
+
+    /** TLS needs a certificate and its key; a client CA only makes sense with them. The files must be readable. */
+    private Optional<TlsFiles> tls() {
+        Optional<Path> cert = optionalFile(Setting.TLS_CERT);
+        Optional<Path> key = optionalFile(Setting.TLS_KEY);
+        Optional<Path> clientCa = optionalFile(Setting.TLS_CLIENT_CA);
+        if (cert.isPresent() != key.isPresent()) {
+            Setting missing = cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT;
+            throw new ConfigException(missing.variable(), "missing (expected: both SESSIOND_TLS_CERT and "
+                    + "SESSIOND_TLS_KEY, or neither for plaintext)");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException(Setting.TLS_CLIENT_CA.variable(),
+                    "set without SESSIOND_TLS_CERT and SESSIOND_TLS_KEY (expected: mutual TLS needs TLS)");
+        }
+        return cert.map(c -> new TlsFiles(c, key.orElseThrow(), clientCa));
+    }
+
+    private Optional<Path> optionalFile(Setting setting) {
+        String value = values.get(setting);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        Path file = path(setting, value);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException(setting.variable(), "'" + value + "' is not a readable file");
+        }
+        return Optional.of(file);
+    }
+
+    /** A size in bytes: {@code 65536}, {@code 64KiB} or {@code 1MiB}; between 1 KiB and 64 MiB. */
+    private int size(Setting setting, int fallback) {
+        String value = values.get(setting);
+        if (value == null) {
+            return fallback;
+        }
+        Matcher m = SIZE.matcher(value.strip());
+        long bytes = -1;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+            bytes = switch (unit) {
+                case "kib" -> n * 1024;
+                case "mib" -> n * 1024 * 1024;
+                default -> n;
+            };
+        }
+        if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+            throw new ConfigException(setting.variable(),
+                    "'" + value + "' (expected: a size from 1KiB to 64MiB, such as 65536, 64KiB or 1MiB)");
+        }
+        return (int) bytes;
+    }
+
+    private String oneOf(Setting setting, String fallback, Set<String> allowed) {
+        String value = text(setting, fallback).strip().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw new ConfigException(setting.variable(),
+                    "'" + text(setting, "") + "' (expected: " + String.join(" or ", allowed.stream().sorted().toList()) + ")");
+        }
+        return value;
+    }
+
+    private static Duration atLeast(Setting setting, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            throw new ConfigException(setting.variable(), value + " (expected: at least " + min + ")");
+        }
+        return value;
     }
 
     /** 0 turns the cache off; at most one second, the bound SPEC §8 gives for seeing other servers' changes. */

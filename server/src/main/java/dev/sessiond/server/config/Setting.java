@@ -46,7 +46,24 @@ public enum Setting {
     KERBEROS_PRINCIPAL("", "the service principal in the keytab, with its realm, e.g. "
             + "HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM"),
     KERBEROS_REALMS("(the service principal's realm = its first label)",
-            "realms whose users may sign in, each with its domain: CORP.EXAMPLE.COM=CORP,EU.EXAMPLE.COM=EU");
+            "realms whose users may sign in, each with its domain: CORP.EXAMPLE.COM=CORP,EU.EXAMPLE.COM=EU"),
+    METRICS_PORT("9464", "HTTP port of /metrics (Prometheus), /healthz and /readyz (0 = any free port)"),
+    LOG_FORMAT("text", "log format: text (one line per event) or json (one JSON object per line)"),
+    TLS_CERT("(unset: plaintext)", "PEM certificate chain of the gRPC port; with TLS_KEY, turns on TLS"),
+    TLS_KEY("(unset)", "PEM private key (unencrypted PKCS#8) of that certificate"),
+    TLS_CLIENT_CA("(unset)", "PEM CA certificates; when set, clients must present a certificate they issued (mutual TLS)"),
+    MAX_MESSAGE_SIZE("64KiB", "largest request message accepted (bytes, KiB or MiB)"),
+    MAX_METADATA_SIZE("8KiB", "most request metadata (headers) accepted per call"),
+    MAX_CALLS_PER_CONNECTION("100", "calls one client connection may run at once (HTTP/2 MAX_CONCURRENT_STREAMS)"),
+    KEEPALIVE_TIME("5m", "the server pings a client whose connection was silent this long (at least 10s)"),
+    KEEPALIVE_TIMEOUT("20s", "a connection whose client does not answer a ping within this is closed"),
+    PERMIT_KEEPALIVE_TIME("1m", "clients that ping more often than this are disconnected (GOAWAY too_many_pings)"),
+    MAX_CONNECTION_IDLE("(unset: never)", "a connection without calls for this long is closed gracefully"),
+    MAX_CONNECTION_AGE("(unset: never)", "a connection is closed gracefully after this long, so clients spread over replicas"),
+    MAX_RST_FRAMES("200", "HTTP/2 rapid-reset protection: a client resetting more streams than this per window is disconnected (0 = off)"),
+    RST_FRAMES_WINDOW("30s", "the window of MAX_RST_FRAMES"),
+    PASSWORD_HASH_CONCURRENCY("(number of processors)", "password hashes computed at once (each Argon2id hash takes 19 MiB)"),
+    PASSWORD_HASH_QUEUE("512", "sign-ins that may wait for a hashing slot; more are refused at once (RESOURCE_EXHAUSTED)");
 
     private final String defaultText;
     private final String description;

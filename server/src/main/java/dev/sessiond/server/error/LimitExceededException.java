@@ -38,6 +38,23 @@ public final class LimitExceededException extends SessiondException {
                 Optional.of(retryAfter));
     }
 
+    /** The ErrorInfo metadata key that tells a busy server's refusal from a locked login. */
+    public static final String CAUSE = "cause";
+    /** The value of {@link #CAUSE} when the server is too busy checking other passwords. */
+    public static final String SERVER_BUSY = "server_busy";
+
+    /**
+     * Too many sign-ins are being checked at once. Reported as LOGIN_THROTTLED (the contract's
+     * reason for "too many logins; RetryInfo says when to retry", which clients already handle),
+     * told apart from a locked login by {@code metadata["cause"] = "server_busy"}. It is not a
+     * failed login and never counts towards a lockout.
+     */
+    public static LimitExceededException serverBusy(Duration retryAfter) {
+        return new LimitExceededException(Reason.LOGIN_THROTTLED,
+                "the server is checking too many sign-ins at once; retry after " + retryAfter.toMillis() + " ms",
+                Map.of(CAUSE, SERVER_BUSY), Optional.of(retryAfter));
+    }
+
     @Override
     public Map<String, String> metadata() {
         return metadata;

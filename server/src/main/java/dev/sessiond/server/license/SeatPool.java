@@ -102,6 +102,11 @@ public final class SeatPool {
         return h.attach(SeatDao.class).seatsInUse(ms(w.now()), ms(w.idleCutoff()), ms(w.desktopIdleCutoff()));
     }
 
+    /** The most seats ever held at once. */
+    public int highWater(Handle h) {
+        return h.attach(SeatDao.class).highWater();
+    }
+
     /** Records {@code inUse} as the high-water mark if it is a new maximum. */
     public void recordUsage(Handle h, int inUse) {
         h.attach(SeatDao.class).raiseHighWater(inUse);

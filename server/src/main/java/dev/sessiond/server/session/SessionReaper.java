@@ -49,27 +49,35 @@ public final class SessionReaper {
     private final AuditLog audit;
     private final ReaperSettings settings;
     private final Clock clock;
+    private final SessionRecorder recorder;
 
     public SessionReaper(Jdbi jdbi, SessionService sessions, ActivityRecorder activity, AuditLog audit,
-            ReaperSettings settings, Clock clock) {
+            ReaperSettings settings, Clock clock, SessionRecorder recorder) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.sessions = requireNonNull(sessions, "sessions");
         this.activity = requireNonNull(activity, "activity");
         this.audit = requireNonNull(audit, "audit");
         this.settings = requireNonNull(settings, "settings");
         this.clock = requireNonNull(clock, "clock");
+        this.recorder = requireNonNull(recorder, "recorder");
     }
 
     /** Reaps until no expired session is left (or the per-run bound is reached). @return sessions deleted */
     public int runOnce() {
         int total = 0;
-        for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-            int deleted = reapBatch();
-            total += deleted;
-            if (deleted == 0) {
-                break;
+        try {
+            for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+                int deleted = reapBatch();
+                total += deleted;
+                if (deleted == 0) {
+                    break;
+                }
             }
+        } catch (RuntimeException e) {
+            recorder.reaperRun(false, total);
+            throw e;
         }
+        recorder.reaperRun(true, total);
         if (total > 0) {
             log.info("reaper deleted {} expired session(s)", total);
         }

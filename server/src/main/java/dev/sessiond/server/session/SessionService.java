@@ -15,6 +15,7 @@ import dev.sessiond.server.error.AuthenticationException;
 import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.error.NotFoundException;
 import dev.sessiond.server.error.Reason;
+import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.license.SeatWindow;
@@ -83,9 +84,10 @@ public final class SessionService implements UserSessionsCloser {
     /** The configuration version and when it was read (the cache's ttl applies to it too). */
     private volatile long[] configurationVersion = {0, Long.MIN_VALUE};
     private final Clock clock;
+    private final SessionRecorder recorder;
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
-            ActivityRecorder activity, AuditLog audit, SeatPool seats, Clock clock) {
+            ActivityRecorder activity, AuditLog audit, SeatPool seats, Clock clock, SessionRecorder recorder) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.tokens = requireNonNull(tokens, "tokens");
         this.policy = requireNonNull(policy, "policy");
@@ -96,6 +98,7 @@ public final class SessionService implements UserSessionsCloser {
         this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, clock);
         this.activation = new SessionActivation(jdbi, seats, audit, cache);
         this.clock = requireNonNull(clock, "clock");
+        this.recorder = requireNonNull(recorder, "recorder");
     }
 
     public String serverCode() {
@@ -114,6 +117,17 @@ public final class SessionService implements UserSessionsCloser {
      *     too many sessions (with the deny_new policy)
      */
     public OpenedSession open(User user, OpenSpec spec) {
+        try {
+            return openSession(user, spec);
+        } catch (SessiondException refused) {
+            if (refused.reason() != null) {
+                recorder.openRefused(refused.reason()); // opens that succeed are counted from their audit event
+            }
+            throw refused;
+        }
+    }
+
+    private OpenedSession openSession(User user, OpenSpec spec) {
         if (user.isBlocked()) {
             throw AccessDeniedException.userBlocked();
         }
@@ -303,7 +317,11 @@ public final class SessionService implements UserSessionsCloser {
                 return false;
             }
             boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
-            return deleteTree(h, id, kind, actor, now, withAudit, "") > 0 && wasOpen;
+            int deleted = deleteTree(h, id, kind, actor, now, withAudit, "");
+            if (deleted > 0 && !withAudit) {
+                h.afterCommit(() -> recorder.removed(deleted)); // audited ends are counted from their events
+            }
+            return deleted > 0 && wasOpen;
         }));
     }
 

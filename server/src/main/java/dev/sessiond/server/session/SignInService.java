@@ -6,12 +6,11 @@ import dev.sessiond.server.audit.AuditEvent;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.EventKind;
 import dev.sessiond.server.auth.LoginThrottle;
-import dev.sessiond.server.error.AccessDeniedException;
-import dev.sessiond.server.error.AuthenticationException;
-import dev.sessiond.server.error.NotImplementedException;
 import dev.sessiond.server.auth.domain.DomainLogin;
 import dev.sessiond.server.auth.domain.DomainSignIn;
 import dev.sessiond.server.auth.domain.KerberosLogin;
+import dev.sessiond.server.error.AuthenticationException;
+import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.error.Reason;
 import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.store.StoreErrors;
@@ -44,9 +43,10 @@ public final class SignInService {
     private final AuditLog audit;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final SessionRecorder recorder;
 
     public SignInService(UserService users, DomainSignIn domains, SessionService sessions, LoginThrottle throttle,
-            AuditLog audit, Jdbi jdbi, Clock clock) {
+            AuditLog audit, Jdbi jdbi, Clock clock, SessionRecorder recorder) {
         this.users = requireNonNull(users, "users");
         this.domains = requireNonNull(domains, "domains");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -54,6 +54,7 @@ public final class SignInService {
         this.audit = requireNonNull(audit, "audit");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.clock = requireNonNull(clock, "clock");
+        this.recorder = requireNonNull(recorder, "recorder");
     }
 
     /**
@@ -65,12 +66,17 @@ public final class SignInService {
         String source = domainLogin.isPresent() ? AUTH_LDAP : AUTH_LOCAL;
         // One throttle per canonical login: the DOMAIN-qualified login for domain logins, whatever its spelling.
         String key = UserService.loginKey(domainLogin.map(DomainLogin::login).orElse(login));
-        throttle.check(key, clock.instant());
         User user;
         try {
+            throttle.check(key, clock.instant());
             user = domainLogin.isPresent()
                     ? domains.authenticate(domainLogin.get(), password, client.anonymousActor())
                     : users.authenticate(login, password);
+        } catch (LimitExceededException throttled) {
+            // locked after failures, or every password-hashing slot taken; not audited, so counted here
+            recorder.loginThrottled();
+            recorder.openRefused(throttled.reason());
+            throw throttled;
         } catch (SessiondException refused) {
             recordFailure(domainLogin.map(DomainLogin::login).orElse(login), client, refused, source);
             if (refused instanceof AuthenticationException) {

@@ -3,10 +3,12 @@ package dev.sessiond.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessiond.server.config.Config.DatabaseConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -33,21 +35,34 @@ public final class Store implements AutoCloseable {
     /** False while the health check finds the database unreachable: calls then fail at once. */
     private volatile boolean reachable = true;
 
-    private Store(HikariDataSource dataSource, DatabaseConfig config) {
+    /** The URL connected to: the configured one, for H2 without its own shutdown hook (see {@link #jdbcUrl}). */
+    private final String url;
+
+    private Store(HikariDataSource dataSource, DatabaseConfig config, String url) {
         this.dataSource = dataSource;
         this.config = config;
+        this.url = url;
         this.jdbi = Jdbi.create(this::connect).installPlugin(new SqlObjectPlugin());
         this.jdbi.addCustomizer(new DeadlineTimeouts(STATEMENT_TIMEOUT_SECONDS));
     }
 
     /** Opens the pool and migrates the schema to the newest version. */
     public static Store open(DatabaseConfig config) {
+        return open(config, null);
+    }
+
+    /** As {@link #open(DatabaseConfig)}, with the pool's metrics (hikaricp_*) in {@code metrics} when given. */
+    public static Store open(DatabaseConfig config, MeterRegistry metrics) {
+        String url = jdbcUrl(config.url());
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.url());
+        hikari.setJdbcUrl(url);
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setPoolName("sessiond-store");
+        if (metrics != null) {
+            hikari.setMetricRegistry(metrics);
+        }
         // Wait at most 10 s for a connection under load (the default is 30 s); while the health check finds
         // the database away, calls do not wait at all (see connect()).
         hikari.setConnectionTimeout(10_000);
@@ -78,7 +93,19 @@ public final class Store implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Store(dataSource, config);
+        return new Store(dataSource, config, url);
+    }
+
+    /**
+     * H2 closes its databases in a JVM shutdown hook of its own, which races sessiond's: on
+     * SIGTERM, the remembered activity was then written to a closed database and lost. sessiond
+     * closes the store itself, last, so H2 is told not to.
+     */
+    static String jdbcUrl(String configured) {
+        if (configured.startsWith("jdbc:h2:") && !configured.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return configured + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return configured;
     }
 
     public Jdbi jdbi() {
@@ -100,7 +127,7 @@ public final class Store implements AutoCloseable {
                 if (config.url().startsWith("jdbc:postgresql:")) {
                     properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
                 }
-                probe = DriverManager.getConnection(config.url(), properties);
+                probe = DriverManager.getConnection(url, properties);
             }
             answer = probe.isValid(timeoutSeconds);
         } catch (SQLException | RuntimeException e) {

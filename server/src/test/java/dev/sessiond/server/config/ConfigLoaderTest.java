@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessiond.server.session.ClientKind;
 import dev.sessiond.server.session.SessionPolicy;
+import dev.sessiond.server.transport.TransportSettings;
 import dev.sessiond.server.user.LicenseType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,6 +117,20 @@ class ConfigLoaderTest {
                 Arguments.of("SESSIOND_ACTIVITY_WRITE_INTERVAL",
                         Map.of("SESSIOND_DESKTOP_IDLE_TIMEOUT", "10m", "SESSIOND_ACTIVITY_WRITE_INTERVAL", "2m"),
                         NO_FLAGS),
+                bad("SESSIOND_METRICS_PORT", "65536"),
+                Arguments.of("SESSIOND_METRICS_PORT", Map.of("SESSIOND_GRPC_PORT", "9000", "SESSIOND_METRICS_PORT", "9000"),
+                        NO_FLAGS),
+                bad("SESSIOND_LOG_FORMAT", "xml"),
+                bad("SESSIOND_MAX_MESSAGE_SIZE", "64KB"),
+                bad("SESSIOND_MAX_MESSAGE_SIZE", "512"), // below 1 KiB
+                bad("SESSIOND_MAX_MESSAGE_SIZE", "65MiB"),
+                bad("SESSIOND_MAX_METADATA_SIZE", "-8KiB"),
+                bad("SESSIOND_MAX_CALLS_PER_CONNECTION", "0"),
+                bad("SESSIOND_KEEPALIVE_TIME", "5s"), // grpc-java's floor is 10 s
+                bad("SESSIOND_PERMIT_KEEPALIVE_TIME", "never"),
+                bad("SESSIOND_MAX_RST_FRAMES", "-1"),
+                bad("SESSIOND_PASSWORD_HASH_CONCURRENCY", "0"),
+                bad("SESSIOND_PASSWORD_HASH_QUEUE", "-1"),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port"}),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port=none"}),
                 Arguments.of("SESSIOND_GRPC_PORT", Map.of(), new String[] {"--grpc-port", "--data-dir", "/x"}),
@@ -138,6 +153,44 @@ class ConfigLoaderTest {
                 .startsWith(variable + ": ")
                 .doesNotContain("\n")
                 .doesNotContain("\r");
+    }
+
+    @Test
+    void load_withNothingSet_usesTheDocumentedOperationsDefaults() {
+        Config config = ConfigLoader.load(Map.of());
+
+        assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.logFormat()).isEqualTo("text");
+        assertThat(config.transport()).isEqualTo(TransportSettings.DEFAULTS);
+        assertThat(config.transport().tls()).isEmpty();
+        assertThat(config.transport().maxMessageBytes()).isEqualTo(64 * 1024);
+        assertThat(config.transport().maxMetadataBytes()).isEqualTo(8 * 1024);
+        assertThat(config.transport().maxConcurrentCallsPerConnection()).isEqualTo(100);
+        assertThat(config.transport().maxRstFrames()).isEqualTo(200);
+        assertThat(config.hashing().concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(config.hashing().queue()).isEqualTo(512);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"65536, 65536", "64KiB, 65536", "1MiB, 1048576", "2 kib, 2048"})
+    void load_acceptsSizesInBytesKibOrMib(String text, int bytes) {
+        assertThat(ConfigLoader.load(Map.of("SESSIOND_MAX_MESSAGE_SIZE", text)).transport().maxMessageBytes())
+                .isEqualTo(bytes);
+    }
+
+    @Test
+    void load_readsTheTransportAndOperationsSettings() {
+        Config config = ConfigLoader.load(Map.of("SESSIOND_METRICS_PORT", "0", "SESSIOND_LOG_FORMAT", "JSON",
+                "SESSIOND_MAX_CONNECTION_IDLE", "5m", "SESSIOND_RST_FRAMES_WINDOW", "10s",
+                "SESSIOND_PASSWORD_HASH_CONCURRENCY", "3"), "--max-calls-per-connection", "7");
+
+        assertThat(config.metricsPort()).isZero();
+        assertThat(config.logFormat()).isEqualTo("json");
+        assertThat(config.transport().maxConnectionIdle()).contains(Duration.ofMinutes(5));
+        assertThat(config.transport().maxConnectionAge()).isEmpty();
+        assertThat(config.transport().rstFramesWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.transport().maxConcurrentCallsPerConnection()).isEqualTo(7);
+        assertThat(config.hashing().concurrency()).isEqualTo(3);
     }
 
     @ParameterizedTest

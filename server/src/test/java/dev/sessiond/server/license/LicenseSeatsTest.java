@@ -189,7 +189,8 @@ class LicenseSeatsTest {
         User bob = sessiond.createUser("bob", "pw-bob", LicenseType.LICENSE_TYPE_CONCURRENT);
 
         AddSessionResponse first = sessionFrom(ann, "10.0.0.1");
-        sessiond.clock.advance(Duration.ofSeconds(1)); // so "the oldest activity" is unambiguous
+        // The candidate is the oldest activity; a tie at the same instant would be broken by the random id.
+        sessiond.clock.advance(Duration.ofSeconds(1));
         sessionFrom(ann, "10.0.0.1");
 
         assertThat(sessiond.seatsInUse()).isEqualTo(1);

@@ -85,6 +85,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("SESSIOND_DATA_DIR", dir.resolve("data").toString());
         env.put("SESSIOND_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("SESSIOND_METRICS_PORT", "0"); // many servers share one machine
         TestDatabase.Store store = null;
         if (!settings.containsKey("SESSIOND_DB_URL")) {
             store = TestDatabase.create();
@@ -105,6 +106,11 @@ public final class TestServer implements AutoCloseable {
     public Jdbi database() {
         return Jdbi.create(config.database().url(), config.database().user(), config.database().password())
                 .installPlugin(new SqlObjectPlugin());
+    }
+
+    /** The HTTP port of /metrics, /healthz and /readyz. */
+    public int metricsPort() {
+        return server.metricsPort();
     }
 
     /** The server's expired-session reaper, to run by hand after moving the clock. */

@@ -1,0 +1,97 @@
+package dev.sessiond.server.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sessiond.server.error.LimitExceededException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The bounded pool of password-hashing slots ({@link HashingLimits}). Each Argon2id hash holds
+ * 19 MiB and a core for tens of milliseconds, so a flood of sign-ins must not start them all at
+ * once: at most {@code concurrency} run, at most {@code queue} sign-ins wait (in arrival order)
+ * for a slot, and any further sign-in is refused at once with RESOURCE_EXHAUSTED instead of
+ * queueing without bound. Administrative hashing (new passwords, by authenticated
+ * administrators) waits for a slot however long the queue. Thread-safe.
+ */
+public final class HashingSlots {
+
+    /** What a refused sign-in is told to wait: about the time the queue takes to drain. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final HashingLimits limits;
+    private final Semaphore slots;
+    /** Sign-ins hashing or waiting to, bounded by concurrency + queue. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong rejected = new AtomicLong();
+
+    public HashingSlots(HashingLimits limits) {
+        this.limits = requireNonNull(limits, "limits");
+        this.slots = new Semaphore(limits.concurrency(), true);
+    }
+
+    public HashingLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Runs a sign-in's hash in a slot, waiting behind at most {@code queue} others.
+     *
+     * @throws LimitExceededException LOGIN_THROTTLED (RESOURCE_EXHAUSTED) with a short retry delay when
+     *     the slots and the queue are full
+     */
+    <T> T runOrRefuse(Supplier<T> hash) {
+        long bound = (long) limits.concurrency() + limits.queue();
+        if (admitted.incrementAndGet() > bound) {
+            admitted.decrementAndGet();
+            rejected.incrementAndGet();
+            throw LimitExceededException.serverBusy(RETRY_AFTER);
+        }
+        try {
+            return inSlot(hash);
+        } finally {
+            admitted.decrementAndGet();
+        }
+    }
+
+    /** Runs an administrative hash in a slot, waiting as long as it takes. */
+    <T> T run(Supplier<T> hash) {
+        return inSlot(hash);
+    }
+
+    private <T> T inSlot(Supplier<T> hash) {
+        waiting.incrementAndGet();
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LimitExceededException.serverBusy(RETRY_AFTER); // the server is shutting down
+        } finally {
+            waiting.decrementAndGet();
+        }
+        try {
+            return hash.get();
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Hashes running now. */
+    public int running() {
+        return limits.concurrency() - slots.availablePermits();
+    }
+
+    /** Hashes waiting for a slot now. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /** Sign-ins refused so far because every slot and queue place was taken. */
+    public long rejected() {
+        return rejected.get();
+    }
+}

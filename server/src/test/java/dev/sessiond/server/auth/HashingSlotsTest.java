@@ -1,0 +1,85 @@
+package dev.sessiond.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.sessiond.server.error.LimitExceededException;
+import dev.sessiond.server.error.Reason;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HashingSlotsTest {
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        threads.shutdownNow();
+    }
+
+    /** A "hash" that holds its slot until the test releases it. */
+    private String blockingHash() {
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "hashed";
+    }
+
+    @Test
+    void signIn_whenEverySlotAndQueuePlaceIsTaken_isRefusedAtOnce() throws Exception {
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 1));
+        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
+        awaitUntil(() -> slots.running() == 1);
+        CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
+        awaitUntil(() -> slots.waiting() == 1);
+
+        long start = System.nanoTime();
+        LimitExceededException refused = catchThrowableOfType(LimitExceededException.class,
+                () -> slots.runOrRefuse(() -> "never run"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not after the 10 s hash").isLessThan(Duration.ofSeconds(5));
+        assertThat(refused.reason()).isEqualTo(Reason.LOGIN_THROTTLED);
+        assertThat(refused.metadata()).containsEntry("cause", "server_busy");
+        assertThat(refused.retryAfter()).contains(Duration.ofSeconds(1));
+        assertThat(slots.rejected()).isEqualTo(1);
+
+        release.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("hashed");
+        assertThat(queued.get(10, TimeUnit.SECONDS)).as("the queued sign-in got its turn").isEqualTo("hashed");
+        assertThat(slots.runOrRefuse(() -> "free again")).isEqualTo("free again");
+        assertThat(slots.running()).isZero();
+    }
+
+    @Test
+    void administrativeHashing_waitsForASlotInsteadOfBeingRefused() throws Exception {
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 0));
+        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
+        awaitUntil(() -> slots.running() == 1);
+
+        CompletableFuture<String> admin = CompletableFuture.supplyAsync(() -> slots.run(() -> "new password hash"), threads);
+        awaitUntil(() -> slots.waiting() == 1);
+        assertThat(admin).isNotDone();
+        release.countDown();
+
+        assertThat(admin.get(10, TimeUnit.SECONDS)).isEqualTo("new password hash");
+        assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("hashed");
+        assertThat(slots.rejected()).isZero();
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) { // bounded: 5 s
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("condition within 5 s").isTrue();
+    }
+}

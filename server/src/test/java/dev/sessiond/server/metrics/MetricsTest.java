@@ -1,0 +1,143 @@
+package dev.sessiond.server.metrics;
+
+import static dev.sessiond.server.testing.Errors.assertError;
+import static dev.sessiond.server.testing.TestServer.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessiond.proto.v1.CloseSessionAsAdminRequest;
+import dev.sessiond.proto.v1.CloseSessionRequest;
+import dev.sessiond.proto.v1.CreateNestedSessionTokenRequest;
+import dev.sessiond.proto.v1.CreateUserRequest;
+import dev.sessiond.proto.v1.IncrementConfigurationVersionRequest;
+import dev.sessiond.proto.v1.LicenseType;
+import dev.sessiond.proto.v1.OpenSessionResponse;
+import dev.sessiond.proto.v1.RemoveSessionRequest;
+import dev.sessiond.server.testing.Promtool;
+import dev.sessiond.server.testing.Scrape;
+import dev.sessiond.server.testing.TestServer;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics after a scripted scenario: every counter moved by exactly what happened, and promtool accepts it. */
+class MetricsTest {
+
+    private static final String OPENS = "sessiond_session_opens_total{result=\"%s\"}";
+    private static final String CLOSES = "sessiond_session_closes_total{reason=\"%s\"}";
+    private static final String ACTIVE = "sessiond_sessions_active{client_kind=\"%s\",license_type=\"%s\"}";
+    private static final String CALLS = "grpc_server_processing_duration_seconds_count{method=\"%s\","
+            + "method_type=\"UNARY\",service=\"sessiond.v1.%s\",status_code=\"%s\"}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scrape_afterAScriptedScenario_showsExactlyWhatHappened() throws Exception {
+        try (TestServer sessiond = TestServer.start(dir, Map.of("SESSIOND_CONCURRENT_LICENSES", "2",
+                "SESSIOND_LOGIN_MAX_FAILURES", "2", "SESSIOND_REAPER_INTERVAL", "1h"))) {
+            Scrape before = Scrape.of(sessiond.metricsPort());
+
+            String admin = sessiond.adminToken();                                     // open: ok (personal, desktop)
+            for (String login : new String[] {"alice", "bob", "carol"}) {
+                user(sessiond, admin, login, LicenseType.LICENSE_TYPE_CONCURRENT);
+            }
+            user(sessiond, admin, "dave", LicenseType.LICENSE_TYPE_PERSONAL);
+            user(sessiond, admin, "erin", LicenseType.LICENSE_TYPE_PERSONAL);
+            OpenSessionResponse alice = sessiond.login("alice", "pw-alice", "web-client");  // ok, seat 1
+            OpenSessionResponse bob = sessiond.login("bob", "pw-bob", "web-client");        // ok, seat 2
+            assertError(() -> sessiond.login("carol", "pw-carol", "web-client"),            // no seat left
+                    Status.Code.RESOURCE_EXHAUSTED, "LICENSE_LIMIT_REACHED");
+            for (int i = 0; i < 2; i++) {                                                   // two wrong passwords...
+                assertError(() -> sessiond.login("mallory", "guess", "web-client"),
+                        Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+            }
+            assertError(() -> sessiond.login("mallory", "guess", "web-client"),             // ...and she is throttled
+                    Status.Code.RESOURCE_EXHAUSTED, "LOGIN_THROTTLED");
+
+            Scrape middle = Scrape.of(sessiond.metricsPort());
+            assertThat(middle.value(ACTIVE.formatted("web", "concurrent"))).isEqualTo(2);
+            assertThat(middle.value(ACTIVE.formatted("desktop", "personal"))).isEqualTo(1);
+            assertThat(middle.value(ACTIVE.formatted("other", "personal"))).isZero();
+            assertThat(middle.value("sessiond_license_seats_used")).isEqualTo(2);
+            assertThat(middle.value("sessiond_license_seats_high_water")).isEqualTo(2);
+            assertThat(middle.value("sessiond_license_seats_limit")).isEqualTo(2);
+
+            as(alice.getToken(), sessiond.client()).closeSession(CloseSessionRequest.getDefaultInstance()); // closed
+            as(admin, sessiond.client()).closeSessionAsAdmin(CloseSessionAsAdminRequest.newBuilder()       // by admin
+                    .setSessionId(bob.getSession().getId()).build());
+            OpenSessionResponse dave = sessiond.login("dave", "pw-dave", "cli");                   // ok
+            as(admin, sessiond.server()).createNestedSessionToken(CreateNestedSessionTokenRequest.newBuilder()
+                    .setParentToken(dave.getToken()).setLogin("carol").setApplicationId("cli").build()); // ok (nested)
+            as(dave.getToken(), sessiond.client()).closeSession(CloseSessionRequest.getDefaultInstance()); // closed + with parent
+            var nested = as(admin, sessiond.server()).createNestedSessionToken(CreateNestedSessionTokenRequest
+                    .newBuilder().setParentToken(admin).setLogin("erin").setApplicationId("cli").build()); // ok (nested)
+            as(admin, sessiond.server()).removeSession(RemoveSessionRequest.newBuilder()               // removed
+                    .setSessionId(nested.getSession().getId()).build());
+            as(admin, sessiond.client()).incrementConfigurationVersion(IncrementConfigurationVersionRequest
+                    .getDefaultInstance());
+            sessiond.login("erin", "pw-erin", "web-client");                                           // ok
+            sessiond.clock.advance(Duration.ofHours(1)); // erin's and the admin's sessions expire
+            int reaped = sessiond.reaper().runOnce();
+
+            Scrape after = Scrape.of(sessiond.metricsPort());
+            assertThat(after.since(before, OPENS.formatted("ok"))).as("5 sign-ins, 2 nested").isEqualTo(7);
+            assertThat(after.since(before, OPENS.formatted("license_limit_reached"))).isEqualTo(1);
+            assertThat(after.since(before, OPENS.formatted("invalid_credentials"))).isEqualTo(2);
+            assertThat(after.since(before, OPENS.formatted("login_throttled"))).isEqualTo(1);
+            assertThat(after.since(before, "sessiond_login_failures_total{reason=\"invalid_credentials\"}")).isEqualTo(2);
+            assertThat(after.since(before, "sessiond_logins_throttled_total")).isEqualTo(1);
+            assertThat(after.since(before, CLOSES.formatted("closed"))).isEqualTo(2);
+            assertThat(after.since(before, CLOSES.formatted("closed_by_admin"))).isEqualTo(1);
+            assertThat(after.since(before, CLOSES.formatted("closed_with_parent"))).isEqualTo(1);
+            assertThat(after.since(before, CLOSES.formatted("removed"))).isEqualTo(1);
+            assertThat(after.since(before, CLOSES.formatted("expired"))).isEqualTo(2);
+            assertThat(reaped).isEqualTo(2);
+            assertThat(after.since(before, "sessiond_reaper_runs_total{result=\"ok\"}")).isEqualTo(1);
+            assertThat(after.since(before, "sessiond_reaper_sessions_deleted_total")).isEqualTo(2);
+            assertThat(after.value("sessiond_configuration_version")).isEqualTo(1);
+            assertThat(after.value("sessiond_license_seats_used")).isZero();
+            assertThat(after.value("sessiond_license_seats_high_water")).as("the mark stays").isEqualTo(2);
+            assertThat(after.value(ACTIVE.formatted("web", "concurrent"))).isZero();
+            assertThat(after.since(before, CALLS.formatted("OpenSession", "SessionClientService", "OK"))).isEqualTo(5);
+            assertThat(after.since(before, CALLS.formatted("OpenSession", "SessionClientService", "RESOURCE_EXHAUSTED")))
+                    .isEqualTo(2);
+            assertThat(after.since(before, CALLS.formatted("OpenSession", "SessionClientService", "UNAUTHENTICATED")))
+                    .isEqualTo(2);
+            assertThat(after.since(before, CALLS.formatted("RemoveSession", "SessionServerService", "OK"))).isEqualTo(1);
+
+            Promtool.Result lint = Promtool.checkMetrics(after.text());
+            assertThat(lint.exitCode()).as("promtool check metrics: %s", lint.output()).isZero();
+        }
+    }
+
+    @Test
+    void scrape_hasJvmProcessPoolAndGrpcMetrics_namedByPrometheusConventions() {
+        try (TestServer sessiond = TestServer.start(dir)) {
+            sessiond.adminToken();
+            Scrape scrape = Scrape.of(sessiond.metricsPort());
+
+            assertThat(scrape.samples().keySet()).anySatisfy(s -> assertThat(s).startsWith("jvm_memory_used_bytes{"))
+                    .anySatisfy(s -> assertThat(s).startsWith("jvm_gc_"))
+                    .anySatisfy(s -> assertThat(s).startsWith("jvm_threads_live_threads"))
+                    .anySatisfy(s -> assertThat(s).startsWith("process_cpu_seconds_total"))
+                    .anySatisfy(s -> assertThat(s).startsWith("process_files_open_files"))
+                    .anySatisfy(s -> assertThat(s).startsWith("process_uptime_seconds"))
+                    .anySatisfy(s -> assertThat(s).startsWith("hikaricp_connections_active{pool=\"sessiond-store\"}"))
+                    .anySatisfy(s -> assertThat(s).startsWith("hikaricp_connections_acquire_seconds_count"))
+                    .anySatisfy(s -> assertThat(s).startsWith(
+                            "grpc_server_processing_duration_seconds_bucket{method=\"OpenSession\""))
+                    .anySatisfy(s -> assertThat(s).startsWith("grpc_server_requests_received_messages_total{"))
+                    .anySatisfy(s -> assertThat(s).startsWith("sessiond_store_reachable"));
+            assertThat(scrape.value("sessiond_store_reachable")).isEqualTo(1);
+            assertThat(scrape.text()).as("no camelCase labels").doesNotContain("methodType=", "statusCode=");
+        }
+    }
+
+    private static void user(TestServer sessiond, String admin, String login, LicenseType license) {
+        as(admin, sessiond.users()).createUser(CreateUserRequest.newBuilder()
+                .setLogin(login).setPassword("pw-" + login).setLicenseType(license).build());
+    }
+}
