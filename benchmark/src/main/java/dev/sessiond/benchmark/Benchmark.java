@@ -107,10 +107,13 @@ public final class Benchmark {
         return 0;
     }
 
-    /** Passes whose calls did not end as they must: their figures would mean nothing. */
+    /**
+     * Passes whose calls did not end as they must: their figures would mean nothing. The login
+     * flood is left out: what the server does under it (even failing calls) is the finding.
+     */
     static List<String> check(Results.StoreResult r) {
         List<String> problems = new ArrayList<>();
-        List<Load.PassResult> passes = new ArrayList<>(List.of(r.baseline(), r.baselineAgain(), r.flood().validate()));
+        List<Load.PassResult> passes = new ArrayList<>(List.of(r.baseline(), r.baselineAgain()));
         for (var op : r.operations()) {
             if (op.notServed() == null) {
                 passes.add(op.max());

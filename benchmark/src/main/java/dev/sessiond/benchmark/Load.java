@@ -2,6 +2,7 @@ package dev.sessiond.benchmark;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -44,11 +45,25 @@ final class Load {
             double throughput,
             Samples.Latency latency,
             Map<String, Long> outcomes,
+            Set<String> expectedOutcomes,
             Map<String, Samples.Latency> otherLatency,
             boolean drained) {
 
+        PassResult {
+            outcomes = Map.copyOf(outcomes);
+            expectedOutcomes = Set.copyOf(expectedOutcomes);
+            otherLatency = Map.copyOf(otherLatency);
+        }
+
         long unexpected() {
-            return outcomes.values().stream().mapToLong(Long::longValue).sum() - expected;
+            return unexpectedOutcomes().values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** The outcomes other than the expected ones, sorted by key. */
+        Map<String, Long> unexpectedOutcomes() {
+            Map<String, Long> other = new TreeMap<>(outcomes);
+            other.keySet().removeAll(expectedOutcomes);
+            return other;
         }
 
         /** Unexpected outcomes as a fraction of all; 0 when nothing completed. */
@@ -153,6 +168,7 @@ final class Load {
         private final Samples expected = new Samples(SAMPLES);
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         private final Map<String, Samples> others = new ConcurrentHashMap<>();
+        private final Set<String> expectedKeys = ConcurrentHashMap.newKeySet();
 
         Recorder(Operation op, long measureStart, long measureEnd) {
             this.op = op;
@@ -164,6 +180,7 @@ final class Load {
             String key = outcome.key();
             counts.computeIfAbsent(key, k -> new LongAdder()).increment();
             if (op.expected(outcome)) {
+                expectedKeys.add(key);
                 expected.add(latencyNanos);
             } else {
                 others.computeIfAbsent(key, k -> new Samples(OTHER_SAMPLES)).add(latencyNanos);
@@ -177,7 +194,7 @@ final class Load {
             others.forEach((k, v) -> otherLatency.put(k, v.latency()));
             long ok = expected.count();
             return new PassResult(op.name(), mode, inFlight, offeredRate, seconds, ok, ok / seconds, expected.latency(),
-                    outcomes, otherLatency, drained);
+                    outcomes, expectedKeys, otherLatency, drained);
         }
     }
 }

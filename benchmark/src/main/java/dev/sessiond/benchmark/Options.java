@@ -20,7 +20,8 @@ import java.util.Locale;
  * @param paced the measured time of the pass at 70 % of that maximum
  * @param inFlight the most calls in flight at once in a maximum-throughput pass
  * @param connections the HTTP/2 connections the calls are spread over
- * @param floodLogins the password logins kept in flight during the login flood
+ * @param floodLogins the most password logins outstanding during the login flood
+ * @param serverJvmOptions JVM flags for the server; none by default, as {@code bin/sessiond} runs it
  */
 record Options(
         boolean quick,
@@ -34,6 +35,7 @@ record Options(
         int connections,
         int floodLogins,
         boolean profile,
+        List<String> serverJvmOptions,
         Path out,
         Path serverJar,
         Path java) {
@@ -54,7 +56,9 @@ record Options(
               --paced D               measured time of the pass at 70 % of the maximum (default: 5s; --quick: 1s)
               --in-flight N           calls in flight in a maximum-throughput pass (default: 32)
               --connections N         HTTP/2 connections to the server (default: 4)
-              --flood-logins N        password logins in flight during the login flood (default: 64)
+              --flood-logins N        most password logins outstanding during the login flood (default: 64)
+              --server-jvm-options S  JVM flags for the server, space-separated (default: none, as
+                                      bin/sessiond runs it), e.g. "-Xmx256m -XX:+UseSerialGC"
               --out DIR               where report.md, report.json and the run's logs go (default: benchmark/target)
               --server-jar FILE       the packaged server (bin/benchmark passes server/target/sessiond-server.jar)
               --java FILE             the java launcher for the server (default: this JVM's)
@@ -67,6 +71,7 @@ record Options(
     Options {
         requireNonNull(stores, "stores");
         requireNonNull(storedSessions, "storedSessions");
+        serverJvmOptions = List.copyOf(serverJvmOptions);
         requireNonNull(out, "out");
         requireNonNull(serverJar, "serverJar");
         requireNonNull(java, "java");
@@ -100,6 +105,7 @@ record Options(
         int connections = 4;
         int floodLogins = 64;
         boolean profile = false;
+        List<String> serverJvmOptions = List.of();
         Path out = Path.of("benchmark", "target");
         Path serverJar = null;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -117,6 +123,10 @@ record Options(
                 case "--in-flight" -> inFlight = positive(arg, value(args, ++i, arg));
                 case "--connections" -> connections = positive(arg, value(args, ++i, arg));
                 case "--flood-logins" -> floodLogins = positive(arg, value(args, ++i, arg));
+                case "--server-jvm-options" -> {
+                    String flags = value(args, ++i, arg).trim();
+                    serverJvmOptions = flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+                }
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "--server-jar" -> serverJar = Path.of(value(args, ++i, arg));
                 case "--java" -> java = Path.of(value(args, ++i, arg));
@@ -128,7 +138,7 @@ record Options(
         }
         try {
             return new Options(quick, stores(store), counts(sessions), apiSessions, warmup, measure, paced, inFlight,
-                    connections, floodLogins, profile, out, serverJar, java);
+                    connections, floodLogins, profile, serverJvmOptions, out, serverJar, java);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

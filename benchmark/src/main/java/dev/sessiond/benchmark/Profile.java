@@ -29,7 +29,10 @@ record Profile(Path file, int samples, List<Share> threads, List<Share> componen
     /** One line of a table: a name and its share of the samples (for waits: milliseconds and share of all waiting). */
     record Share(String name, long samples, double percent) {}
 
-    /** Where threads blocked rather than ran: JFR records these when they last longer than its threshold (10-20 ms). */
+    /**
+     * Where the threads that run calls blocked rather than ran: JFR records these when they last
+     * longer than its threshold (10-20 ms), so short waits are not in them.
+     */
     private static final List<String> WAIT_EVENTS = List.of("jdk.ThreadPark", "jdk.JavaMonitorEnter",
             "jdk.JavaMonitorWait", "jdk.SocketRead", "jdk.ThreadSleep");
 
@@ -70,7 +73,7 @@ record Profile(Path file, int samples, List<Share> threads, List<Share> componen
                 RecordedEvent event = recording.readEvent();
                 String type = event.getEventType().getName();
                 if (WAIT_EVENTS.contains(type)) {
-                    String waiter = waiter(event.getStackTrace());
+                    String waiter = servesCalls(event.getThread()) ? waiter(event.getStackTrace()) : null;
                     if (waiter != null) {
                         waits.merge(type.substring(4) + " in " + waiter, event.getDuration().toMillis(), Long::sum);
                     }
@@ -101,6 +104,14 @@ record Profile(Path file, int samples, List<Share> threads, List<Share> componen
         long waited = waits.values().stream().mapToLong(Long::longValue).sum();
         return new Profile(file, samples, top(threads, samples), top(components, samples), top(self, samples),
                 top(sessiond, samples), top(waits, waited));
+    }
+
+    /**
+     * Whether the thread runs calls (gRPC's executor and event loops): background threads that
+     * wait for work by design (H2's writer, timers) are not a cost of the calls.
+     */
+    private static boolean servesCalls(RecordedThread thread) {
+        return thread != null && thread.getJavaName() != null && thread.getJavaName().startsWith("grpc-");
     }
 
     /**

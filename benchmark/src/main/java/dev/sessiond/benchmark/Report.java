@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Renders a run's figures and targets as Markdown (for people and the CI log) and as JSON (for tools). */
 final class Report {
@@ -32,13 +34,14 @@ final class Report {
         md.append(String.format(Locale.ROOT, """
                 - run: %s, commit %s, %.0f s
                 - machine: %d cores, %,d MiB, %s; load average before %s, after %s
-                - server: `java -jar sessiond-server.jar` (default JVM flags), %s; load: a separate JVM (grpc-netty) on \
+                - server: `java -jar sessiond-server.jar` (%s), %s; load: a separate JVM (grpc-netty) on \
                 the same machine, %d connections, %d calls in flight at the maximum
                 - each pass: %s warm-up, then %s measured at the maximum and %s at 70 %% of it (open loop, latency from \
                 the moment a call was due)
 
                 """, run.started(), run.commit(), run.seconds(), run.cores(), run.memoryMiB(), run.os(),
-                run.loadBefore(), run.loadAfter(), run.java(), o.connections(), o.inFlight(), human(o.warmup()),
+                run.loadBefore(), run.loadAfter(), serverFlags(o),
+                run.java(), o.connections(), o.inFlight(), human(o.warmup()),
                 human(o.measure()), human(o.paced())));
         for (var s : stores) {
             store(md, s);
@@ -80,7 +83,8 @@ final class Report {
             }
         }
         md.append(row(StoreRun.HEALTH, s.baselineAgain(), null, e, "the empty RPC, after the operations"));
-        md.append(String.format(Locale.ROOT, "%nServer resident memory after the validation passes: %s MiB (peak %s MiB).%n%n",
+        md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
+                + "before any of them: %s MiB (peak %s MiB).%n%n",
                 fmt(s.memory().rssMiB()), fmt(s.memory().peakMiB())));
         var f = s.flood();
         md.append(String.format(Locale.ROOT, "**Login flood**: password logins offered at %s /s (%.0f x the hashing "
@@ -111,6 +115,13 @@ final class Report {
         }
     }
 
+    private static String serverFlags(Options o) {
+        String flags = o.serverJvmOptions().isEmpty() ? "default JVM flags"
+                : "JVM flags `" + String.join(" ", o.serverJvmOptions()) + "`";
+        return o.profile() ? flags + ", plus -XX:+DebugNonSafepoints and a JFR recording during the validate passes "
+                + "for --profile" : flags;
+    }
+
     private static String row(String name, Load.PassResult max, Load.PassResult paced, double e, String what) {
         return String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s |%n", name, fmt(max.throughput()),
                 max.throughput() / e, fmt(max.latency().p50()), fmt(max.latency().p99()),
@@ -120,24 +131,20 @@ final class Report {
 
     private static String others(Load.PassResult pass) {
         List<String> parts = new ArrayList<>();
-        pass.outcomes().forEach((k, v) -> {
-            if (!k.equals("OK") || pass.expected() != v) {
-                parts.add(k + " " + String.format(Locale.ROOT, "%,d", v));
-            }
-        });
-        return parts.isEmpty() ? "" : String.join(", ", parts);
+        pass.unexpectedOutcomes().forEach((k, v) -> parts.add(k + " " + String.format(Locale.ROOT, "%,d", v)));
+        return String.join(", ", parts);
     }
 
     private static String outcomes(Map<String, Long> outcomes) {
         List<String> parts = new ArrayList<>();
-        outcomes.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%,d %s", v, k)));
+        new TreeMap<>(outcomes).forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%,d %s", v, k)));
         return parts.isEmpty() ? "none completed" : String.join(", ", parts);
     }
 
     private static String refusals(Load.PassResult logins) {
         StringBuilder out = new StringBuilder();
-        logins.otherLatency().forEach((k, l) -> out.append(String.format(Locale.ROOT, "; %s p50 %s ms, p99 %s ms", k,
-                fmt(l.p50()), fmt(l.p99()))));
+        new TreeMap<>(logins.otherLatency()).forEach((k, l) -> out.append(String.format(Locale.ROOT,
+                "; %s p50 %s ms, p99 %s ms", k, fmt(l.p50()), fmt(l.p99()))));
         return out.toString();
     }
 
@@ -148,7 +155,7 @@ final class Report {
         table(md, "component (first known frame from the top)", p.components());
         table(md, "top frame (self time)", p.selfFrames());
         table(md, "sessiond method on the stack (inclusive)", p.sessiondFrames());
-        table(md, "blocked (JFR events over its 10-20 ms threshold)", "ms", p.waits());
+        table(md, "blocked, threads serving calls (JFR events over its 10-20 ms threshold)", "ms", p.waits());
     }
 
     private static void table(StringBuilder md, String title, List<Profile.Share> shares) {
@@ -174,7 +181,8 @@ final class Report {
                 "seconds", run.seconds(), "cores", run.cores(), "memory_mib", run.memoryMiB(), "os", run.os(),
                 "java", run.java(), "load_average_before", run.loadBefore(), "load_average_after", run.loadAfter(),
                 "connections", o.connections(), "in_flight", o.inFlight(), "warmup_s", o.warmup().toMillis() / 1e3,
-                "measure_s", o.measure().toMillis() / 1e3, "paced_s", o.paced().toMillis() / 1e3));
+                "measure_s", o.measure().toMillis() / 1e3, "paced_s", o.paced().toMillis() / 1e3,
+                "server_jvm_options", String.join(" ", o.serverJvmOptions()), "profile", o.profile()));
         List<Object> storeList = new ArrayList<>();
         for (var s : stores) {
             Map<String, Object> m = map("store", s.store().name().toLowerCase(Locale.ROOT), "skipped", s.skipped());
@@ -228,10 +236,12 @@ final class Report {
         latency.put("p99", p.latency().p99());
         latency.put("max", p.latency().max());
         Map<String, Object> other = new LinkedHashMap<>();
-        p.otherLatency().forEach((k, l) -> other.put(k, map("count", l.count(), "p50", l.p50(), "p99", l.p99())));
+        new TreeMap<>(p.otherLatency()).forEach((k, l) -> other.put(k, map("count", l.count(), "p50", l.p50(),
+                "p99", l.p99())));
         return map("mode", p.mode(), "in_flight", p.inFlight(), "offered_per_s", p.offeredRate(), "seconds", p.seconds(),
                 "calls_per_s", p.throughput(), "expected_calls", p.expected(), "latency_ms", latency,
-                "outcomes", new LinkedHashMap<>(p.outcomes()), "other_outcome_latency_ms", other, "drained", p.drained());
+                "outcomes", new TreeMap<>(p.outcomes()), "expected_outcomes", List.copyOf(new TreeSet<>(
+                        p.expectedOutcomes())), "other_outcome_latency_ms", other, "drained", p.drained());
     }
 
     private static List<Object> shares(List<Profile.Share> shares) {

@@ -12,7 +12,8 @@ final class Results {
      *
      * @param baseline {@code Health/Check} before the operations
      * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
-     * @param memory the server's resident memory after the validation passes, at the first stored-session count
+     * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
+     *     first stored-session count
      * @param scales the validate pass again at each larger stored-session count
      * @param profile the JFR profile of the validate pass, with {@code --profile}
      */

@@ -36,6 +36,13 @@ class OptionsTest {
         assertThat(o.storedSessions()).containsExactly(20_000, 50_000);
         assertThat(o.measure()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.inFlight()).isEqualTo(8);
+        assertThat(o.serverJvmOptions()).isEmpty();
+    }
+
+    @Test
+    void serverJvmOptions_areSplitOnSpaces() throws Exception {
+        Options o = Options.parse("--server-jvm-options", " -Xmx256m  -XX:+UseSerialGC ", "--server-jar", "s.jar");
+        assertThat(o.serverJvmOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
     }
 
     @Test
