@@ -1,0 +1,66 @@
+package dev.sessiond.benchmark;
+
+import java.util.List;
+
+/** What one run measured, per store: the report is made from these. */
+final class Results {
+
+    private Results() {}
+
+    /**
+     * One store's figures; {@code skipped} says why a store was not measured (then the rest is empty).
+     *
+     * @param baseline {@code Health/Check} before the operations
+     * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
+     * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
+     *     first stored-session count
+     * @param scales the validate pass again at each larger stored-session count
+     * @param profile the JFR profile of the validate pass, with {@code --profile}
+     */
+    record StoreResult(
+            Store.Kind store,
+            String skipped,
+            int storedSessions,
+            int apiSessions,
+            int cores,
+            double hashMillis,
+            Load.PassResult baseline,
+            Load.PassResult baselineAgain,
+            List<OperationResult> operations,
+            Flood flood,
+            ServerProcess.Memory memory,
+            List<Scale> scales,
+            Profile profile) {
+
+        static StoreResult skipped(Store.Kind store, String why) {
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, List.of(), null, null, List.of(), null);
+        }
+
+        /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */
+        double e() {
+            return (baseline.throughput() + baselineAgain.throughput()) / 2;
+        }
+
+        /** Sign-in capacity: the cores divided by the time of one hash, in logins per second. */
+        double hashCapacity() {
+            return cores * 1000.0 / hashMillis;
+        }
+
+        OperationResult operation(String name) {
+            return operations.stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * One operation: its maximum-throughput pass and its pass at 70 % of that maximum.
+     *
+     * @param notServed why the operation was not measured (e.g. the server answers UNIMPLEMENTED), else null
+     */
+    record OperationResult(String name, String what, Load.PassResult max, Load.PassResult paced, String notServed) {}
+
+    /** Validation at its maximum while password logins arrive at {@code offeredLoginRate} per second. */
+    record Flood(double offeredLoginRate, Load.PassResult validate, Load.PassResult logins) {}
+
+    /** The validate pass at a larger number of stored sessions, after a restart, with its own baseline. */
+    record Scale(int storedSessions, Load.PassResult baseline, Load.PassResult validate, ServerProcess.Memory memory) {}
+}

@@ -1,0 +1,298 @@
+package dev.sessiond.benchmark;
+
+import dev.sessiond.proto.v1.EnumSessionsRequest;
+import dev.sessiond.proto.v1.OpenSessionRequest;
+import dev.sessiond.proto.v1.SessionClientServiceGrpc;
+import dev.sessiond.proto.v1.SessionDirectoryServiceGrpc;
+import dev.sessiond.proto.v1.SessionInfoLevel;
+import dev.sessiond.proto.v1.SessionServerServiceGrpc;
+import dev.sessiond.proto.v1.UpdateLastActivityRequest;
+import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
+import dev.sessiond.proto.v1.ValidateBasicFieldsRequest;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * One store's run, against one server process: seed, baseline, every operation at its maximum
+ * and at 70 % of it, the login flood, then the larger stored-session counts after a restart.
+ * Not thread-safe.
+ */
+final class StoreRun {
+
+    static final String HEALTH = "Health/Check (E)";
+    static final String VALIDATE = "ValidateAndGetSession";
+    static final String VALIDATE_BAD = "ValidateAndGetSession, bad signature";
+    static final String BASIC = "ValidateBasicFields";
+    static final String ACTIVITY = "UpdateLastActivity";
+    static final String ENUM = "EnumSessions, first page";
+    static final String CYCLE = "open+close cycle";
+    static final String SIGN_IN = "OpenSession, password";
+
+    /** The share of an operation's maximum at which its latency is judged. */
+    static final double PACED_SHARE = 0.70;
+    /** Logins offered during the flood, as a multiple of the hashing capacity. */
+    static final double FLOOD_FACTOR = 4;
+    /** Calls the paced passes may have outstanding before the schedule waits (and the wait counts as latency). */
+    private static final int PACED_MAX_IN_FLIGHT = 1024;
+    private static final int LOGIN_USERS = 16;
+
+    private final Options options;
+    private final Store store;
+    private final Path workDir;
+    private final Consumer<String> log;
+    private final Map<String, String> settings = new HashMap<>();
+    private final int cores = Runtime.getRuntime().availableProcessors();
+
+    StoreRun(Options options, Store store, Path workDir, Consumer<String> log) {
+        this.options = options;
+        this.store = store;
+        this.workDir = workDir;
+        this.log = log;
+        settings.putAll(store.serverSettings());
+        settings.put("SESSIOND_ADMIN_PASSWORD", randomPassword());
+        // Sessions (the API's and the fillers) must not expire during a long run, and the reaper must find nothing
+        // to do: it would delete rows under the measurement.
+        settings.put("SESSIOND_SESSION_IDLE_TIMEOUT", "24h");
+    }
+
+    Results.StoreResult run() throws Exception {
+        int stored = options.storedSessions().get(0);
+        Seeder.Fixture fixture;
+        try (ServerProcess server = start()) {
+            try (Driver driver = new Driver(server.port(), 1)) {
+                fixture = Seeder.setUp(driver, settings.get("SESSIOND_ADMIN_PASSWORD"), LOGIN_USERS,
+                        options.apiSessions(), log);
+            }
+        }
+        Seeder.fill(store, fixture.holderIds(), stored, log);
+        log.accept("timing one Argon2id hash (m=19456 KiB, t=2, p=1) while the server is stopped");
+        double hashMillis = HashTiming.medianMillis(5);
+        log.accept(String.format("one hash: %.1f ms; sign-in capacity %d cores / hash = %.1f logins/s",
+                hashMillis, cores, cores * 1000.0 / hashMillis));
+
+        Results.StoreResult result;
+        try (ServerProcess server = start(); Driver driver = new Driver(server.port(), options.connections())) {
+            Operations ops = new Operations(driver, fixture);
+            log.accept("warming up: every operation but the password logins for " + options.warmup().toMillis() + " ms");
+            warmUp(ops.health(), ops.validate(), ops.validateBadSignature(), ops.basicFields(), ops.updateLastActivity(),
+                    ops.openCloseCycle());
+            Load.PassResult baseline = max(ops.health(), options.inFlight());
+            List<Results.OperationResult> operations = new ArrayList<>();
+            Profile profile = null;
+            if (options.profile()) {
+                server.startRecording("validate");
+            }
+            operations.add(measure(ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
+                    + "round-robin, caller: a service account", fixture.sessions().size()), options.inFlight()));
+            if (options.profile()) {
+                Path jfr = workDir.resolve("validate.jfr");
+                server.stopRecording("validate", jfr);
+                profile = Profile.read(jfr);
+            }
+            operations.add(measure(ops.validateBadSignature(), VALIDATE_BAD,
+                    "the same tokens with a wrong mac; expected: UNAUTHENTICATED", options.inFlight()));
+            operations.add(measure(ops.basicFields(), BASIC, "the same tokens; no store access for the token",
+                    options.inFlight()));
+            operations.add(measure(ops.updateLastActivity(), ACTIVITY, "the same sessions by id; writes through",
+                    options.inFlight()));
+            operations.add(enumSessions(driver, ops, fixture.adminToken()));
+            operations.add(measure(ops.openCloseCycle(), CYCLE,
+                    "SessionServerService.OpenSession (no password) then CloseSession; one cycle = 2 calls",
+                    options.inFlight()));
+            // Before any password hash: each allocates 19 MiB, and the heap grows with them.
+            ServerProcess.Memory memory = server.memory();
+            // Argon2 is interpreted until hot; its pass's own warm-up alone left the first quick runs measuring that.
+            Load.maxThroughput(ops.signIn(), 2 * cores, Duration.ZERO, options.warmup()).await();
+            operations.add(measure(ops.signIn(), SIGN_IN,
+                    "SessionClientService.OpenSession with a password; " + 2 * cores + " in flight (2 per core)",
+                    2 * cores));
+            Results.Flood flood = flood(ops, hashMillis);
+            Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
+            result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
+                    baseline, baselineAgain, operations, flood, memory, new ArrayList<>(), profile);
+        }
+        for (int larger : options.storedSessions().subList(1, options.storedSessions().size())) {
+            Seeder.fill(store, fixture.holderIds(), larger, log);
+            result.scales().add(scale(larger, fixture));
+        }
+        return result;
+    }
+
+    private ServerProcess start() throws IOException, InterruptedException {
+        List<String> jvmArgs = new ArrayList<>(options.serverJvmOptions());
+        if (options.profile()) {
+            jvmArgs.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints")); // exact frames
+        }
+        ServerProcess server = ServerProcess.start(options.java(), options.serverJar(), workDir, settings, jvmArgs);
+        log.accept("server started (pid " + server.pid() + ", port " + server.port() + ")");
+        return server;
+    }
+
+    private Results.Scale scale(int stored, Seeder.Fixture fixture) throws Exception {
+        try (ServerProcess server = start(); Driver driver = new Driver(server.port(), options.connections())) {
+            Operations ops = new Operations(driver, fixture);
+            warmUp(ops.health(), ops.validate());
+            Load.PassResult baseline = max(ops.health(), options.inFlight());
+            Load.PassResult validate = max(ops.validate(), options.inFlight());
+            ServerProcess.Memory memory = server.memory();
+            log.accept(String.format("  %,d stored sessions: server resident memory %.0f MiB (peak %.0f MiB)", stored,
+                    memory.rssMiB(), memory.peakMiB()));
+            return new Results.Scale(stored, baseline, validate, memory);
+        }
+    }
+
+    /**
+     * Every path compiled and every connection open before the first figure, E included: a cold
+     * path (class loading, interpreted Argon2) would be measured as the server's cost.
+     */
+    private void warmUp(Operation... ops) throws InterruptedException {
+        for (Operation op : ops) {
+            Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
+        }
+    }
+
+    private Load.PassResult max(Operation op, int inFlight) throws InterruptedException {
+        Load.PassResult r = Load.maxThroughput(op, inFlight, options.warmup(), options.measure()).await();
+        log.accept(String.format("  %-38s max   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms%s", op.name(), r.throughput(),
+                r.latency().p50(), r.latency().p99(), r.unexpected() > 0 ? "  other outcomes: " + r.outcomes() : ""));
+        return r;
+    }
+
+    private Results.OperationResult measure(Operation op, String name, String what, int inFlight)
+            throws InterruptedException {
+        Load.PassResult max = max(op, inFlight);
+        Load.PassResult paced = null;
+        if (max.throughput() > 0) {
+            paced = Load.paced(op, PACED_SHARE * max.throughput(), options.warmup(), options.paced(), PACED_MAX_IN_FLIGHT);
+            log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms", name, paced.throughput(),
+                    paced.latency().p50(), paced.latency().p99()));
+        }
+        return new Results.OperationResult(name, what, max, paced, null);
+    }
+
+    /** EnumSessions may not be served yet: one probe call decides. */
+    private Results.OperationResult enumSessions(Driver driver, Operations ops, String adminToken)
+            throws InterruptedException {
+        CompletableFuture<Outcome> probe = new CompletableFuture<>();
+        ops.enumSessions().invoke(0, probe::complete);
+        Outcome outcome;
+        try {
+            outcome = probe.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        if (outcome.code() == Status.Code.UNIMPLEMENTED) {
+            log.accept("  " + ENUM + ": not served (UNIMPLEMENTED)");
+            return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED");
+        }
+        return measure(ops.enumSessions(), ENUM, "level 1, default page size, no filter, caller: the administrator",
+                options.inFlight());
+    }
+
+    /** Validation at its maximum while logins arrive at several times the hashing capacity. */
+    private Results.Flood flood(Operations ops, double hashMillis) throws InterruptedException, ExecutionException {
+        double offered = FLOOD_FACTOR * cores * 1000.0 / hashMillis;
+        Load.Running validate = Load.maxThroughput(ops.validate(), options.inFlight(), options.warmup(), options.measure());
+        CompletableFuture<Load.PassResult> logins = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Load.paced(ops.signIn(), offered, options.warmup(), options.measure(), options.floodLogins());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        Load.PassResult v = validate.await();
+        Load.PassResult l = logins.get();
+        log.accept(String.format("  login flood (%.0f logins/s offered): validate %,.0f /s; logins %s", offered,
+                v.throughput(), l.outcomes()));
+        return new Results.Flood(offered, v, l);
+    }
+
+    /** The same token with the first character of its mac changed: well-formed, wrongly signed. */
+    static String badSignature(String token) {
+        int mac = token.lastIndexOf('.') + 1;
+        char first = token.charAt(mac);
+        return token.substring(0, mac) + (first == 'A' ? 'B' : 'A') + token.substring(mac + 1);
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The operations, with their requests encoded once. */
+    private record Operations(Driver driver, Seeder.Fixture fixture) {
+
+        Operation health() {
+            // grpc.health.v1.HealthCheckRequest{service: ""} encodes to no bytes at all.
+            return Operation.unary(HEALTH, driver, "grpc.health.v1.Health/Check", List.of(new byte[0]), new Metadata(),
+                    Set.of(Status.Code.OK));
+        }
+
+        Operation validate() {
+            return Operation.unary(VALIDATE, driver, SessionServerServiceGrpc.getValidateAndGetSessionMethod(),
+                    fixture.sessions().stream().map(s -> ValidateAndGetSessionRequest.newBuilder()
+                            .setToken(s.token()).build().toByteArray()).toList(),
+                    service(), Set.of(Status.Code.OK));
+        }
+
+        Operation validateBadSignature() {
+            return Operation.unary(VALIDATE_BAD, driver, SessionServerServiceGrpc.getValidateAndGetSessionMethod(),
+                    fixture.sessions().stream().map(s -> ValidateAndGetSessionRequest.newBuilder()
+                            .setToken(badSignature(s.token())).build().toByteArray()).toList(),
+                    service(), Set.of(Status.Code.UNAUTHENTICATED));
+        }
+
+        Operation basicFields() {
+            return Operation.unary(BASIC, driver, SessionServerServiceGrpc.getValidateBasicFieldsMethod(),
+                    fixture.sessions().stream().map(s -> ValidateBasicFieldsRequest.newBuilder()
+                            .setToken(s.token()).build().toByteArray()).toList(),
+                    service(), Set.of(Status.Code.OK));
+        }
+
+        Operation updateLastActivity() {
+            return Operation.unary(ACTIVITY, driver, SessionServerServiceGrpc.getUpdateLastActivityMethod(),
+                    fixture.sessions().stream().map(s -> UpdateLastActivityRequest.newBuilder()
+                            .setSessionId(s.id()).build().toByteArray()).toList(),
+                    service(), Set.of(Status.Code.OK));
+        }
+
+        Operation enumSessions() {
+            return Operation.unary(ENUM, driver, SessionDirectoryServiceGrpc.getEnumSessionsMethod(),
+                    List.of(EnumSessionsRequest.newBuilder().setLevel(SessionInfoLevel.SESSION_INFO_LEVEL_1).build()
+                            .toByteArray()),
+                    Driver.bearer(fixture.adminToken()), Set.of(Status.Code.OK));
+        }
+
+        Operation openCloseCycle() {
+            return Operation.openCloseCycle(driver,
+                    i -> Seeder.openRequest(fixture.holderIds(), i).toByteArray(), service());
+        }
+
+        Operation signIn() {
+            return Operation.unary(SIGN_IN, driver, SessionClientServiceGrpc.getOpenSessionMethod(),
+                    fixture.logins().stream().map(login -> OpenSessionRequest.newBuilder().setLogin(login)
+                            .setPassword(Seeder.PASSWORD).setApplicationId("web-client").build().toByteArray()).toList(),
+                    new Metadata(), Set.of(Status.Code.OK));
+        }
+
+        private Metadata service() {
+            return Driver.bearer(fixture.serviceToken());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sessiond.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The targets of issue 9 ("Performance"), judged against one store's figures. The benchmark
+ * reports them; it never fails because of a MISS.
+ */
+final class Targets {
+
+    enum Verdict {
+        PASS, MISS, NOT_MEASURED;
+
+        String label() {
+            return this == NOT_MEASURED ? "n/a" : name();
+        }
+    }
+
+    /** One target: what is required, what was measured, and the verdict. */
+    record Target(Store.Kind store, String name, String required, String measured, Verdict verdict) {}
+
+    static final double P99_LIMIT_MS = 5;
+    static final double RSS_LIMIT_MIB = 512;
+    static final double SCALE_TOLERANCE = 0.10;
+
+    private Targets() {}
+
+    static List<Target> evaluate(Results.StoreResult r) {
+        List<Target> out = new ArrayList<>();
+        if (r.skipped() != null) {
+            return out;
+        }
+        Store.Kind s = r.store();
+        double e = r.e();
+        double validateShare = s == Store.Kind.H2 ? 0.75 : 0.6;
+        var validate = r.operation(StoreRun.VALIDATE);
+        out.add(ratio(s, "ValidateAndGetSession throughput", validateShare, validate.max().throughput(), e));
+        var bad = r.operation(StoreRun.VALIDATE_BAD);
+        out.add(ratio(s, "ValidateAndGetSession, bad signature, throughput", 0.9, bad.max().throughput(), e));
+        for (var op : r.operations()) {
+            String name = "p99 at 70 % of the maximum: " + op.name();
+            String required = "<= " + fmt(P99_LIMIT_MS) + " ms";
+            if (op.notServed() != null) {
+                out.add(new Target(s, name, required, "not served (" + op.notServed() + ")", Verdict.NOT_MEASURED));
+            } else if (op.name().equals(StoreRun.SIGN_IN)) {
+                out.add(new Target(s, name, required, fmt(op.paced().latency().p99())
+                        + " ms; not judged: one hash alone takes " + fmt(r.hashMillis()) + " ms", Verdict.NOT_MEASURED));
+            } else {
+                double p99 = op.paced() == null ? Double.NaN : op.paced().latency().p99();
+                out.add(new Target(s, name, required, fmt(p99) + " ms", verdict(p99 <= P99_LIMIT_MS)));
+            }
+        }
+        var signIn = r.operation(StoreRun.SIGN_IN);
+        double signInTarget = 0.85 * r.hashCapacity();
+        out.add(new Target(s, "OpenSession (password) throughput",
+                String.format(Locale.ROOT, ">= 0.85 x %d cores / %s ms hash = %s /s", r.cores(), fmt(r.hashMillis()),
+                        fmt(signInTarget)),
+                fmt(signIn.max().throughput()) + " /s", verdict(signIn.max().throughput() >= signInTarget)));
+        if (r.scales().isEmpty()) {
+            out.add(new Target(s, "validate throughput with more stored sessions", "within 10 % of the "
+                    + String.format(Locale.ROOT, "%,d", r.storedSessions()) + " figure",
+                    "not measured (one stored-session count in this run)", Verdict.NOT_MEASURED));
+            out.add(new Target(s, "server resident memory with the most stored sessions", "<= 512 MiB",
+                    String.format(Locale.ROOT, "%s MiB at %,d (peak %s MiB); not judged below 1,000,000",
+                            fmt(r.memory().rssMiB()), r.storedSessions(), fmt(r.memory().peakMiB())),
+                    Verdict.NOT_MEASURED));
+        }
+        for (var scale : r.scales()) {
+            double change = scale.validate().throughput() / validate.max().throughput() - 1;
+            double normalised = (scale.validate().throughput() / scale.baseline().throughput())
+                    / (validate.max().throughput() / e) - 1;
+            out.add(new Target(s, String.format(Locale.ROOT, "validate throughput at %,d vs %,d stored sessions",
+                    scale.storedSessions(), r.storedSessions()), "within 10 %",
+                    String.format(Locale.ROOT, "%+.1f %% (%s vs %s /s; relative to each run's E: %+.1f %%)",
+                            100 * change, fmt(scale.validate().throughput()), fmt(validate.max().throughput()),
+                            100 * normalised),
+                    verdict(Math.abs(change) <= SCALE_TOLERANCE)));
+            out.add(new Target(s, String.format(Locale.ROOT, "server resident memory at %,d stored sessions",
+                    scale.storedSessions()), "<= 512 MiB",
+                    String.format(Locale.ROOT, "%s MiB (peak %s MiB)", fmt(scale.memory().rssMiB()),
+                            fmt(scale.memory().peakMiB())),
+                    verdict(scale.memory().rssMiB() <= RSS_LIMIT_MIB)));
+        }
+        var flood = r.flood();
+        out.add(ratio(s, "ValidateAndGetSession during a login flood", 0.5, flood.validate().throughput(), e));
+        long refused = flood.logins().outcomes().entrySet().stream()
+                .filter(x -> x.getKey().startsWith("RESOURCE_EXHAUSTED")).mapToLong(x -> x.getValue()).sum();
+        double refusedP99 = flood.logins().otherLatency().entrySet().stream()
+                .filter(x -> x.getKey().startsWith("RESOURCE_EXHAUSTED"))
+                .mapToDouble(x -> x.getValue().p99()).max().orElse(Double.NaN);
+        String measured = String.format(Locale.ROOT, "%,d of %,d logins refused%s; accepted logins' p99 %s ms",
+                refused, flood.logins().outcomes().values().stream().mapToLong(Long::longValue).sum(),
+                refused > 0 ? ", refusal p99 " + fmt(refusedP99) + " ms" : "", fmt(flood.logins().latency().p99()));
+        out.add(new Target(s, "logins beyond the hashing capacity refused quickly",
+                "RESOURCE_EXHAUSTED, p99 of a refusal < one hash (" + fmt(r.hashMillis()) + " ms)", measured,
+                verdict(refused > 0 && refusedP99 < r.hashMillis())));
+        return out;
+    }
+
+    private static Target ratio(Store.Kind s, String name, double share, double throughput, double e) {
+        return new Target(s, name, ">= " + fmt(share) + " E (" + fmt(share * e) + " /s)",
+                String.format(Locale.ROOT, "%s /s = %.2f E", fmt(throughput), throughput / e),
+                verdict(throughput >= share * e));
+    }
+
+    private static Verdict verdict(boolean pass) {
+        return pass ? Verdict.PASS : Verdict.MISS;
+    }
+
+    /** Three significant figures or so, with thousands separators; "-" for NaN. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sessiond.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The verdicts and the report, from made-up figures: no timing is measured here. */
+class TargetsTest {
+
+    static Load.PassResult pass(String op, double throughput, double p99, Map<String, Long> outcomes) {
+        long expected = outcomes.getOrDefault("OK", outcomes.getOrDefault("UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID", 0L));
+        return new Load.PassResult(op, "max", 32, Double.NaN, 10, expected, throughput,
+                new Samples.Latency(100, p99 / 2, p99 * 0.9, p99, p99 * 2), outcomes,
+                Set.of("OK", "UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID"), Map.of(), true);
+    }
+
+    static Load.PassResult ok(String op, double throughput, double p99) {
+        return pass(op, throughput, p99, Map.of("OK", (long) throughput * 10));
+    }
+
+    /** E = 10,000/s; validate 8,000/s (0.8 E); sign-in 30/s against a 50 ms hash on 2 cores (capacity 40/s). */
+    static Results.StoreResult result(Store.Kind store, List<Results.Scale> scales, Load.PassResult floodLogins) {
+        List<Results.OperationResult> ops = List.of(
+                new Results.OperationResult(StoreRun.VALIDATE, "", ok(StoreRun.VALIDATE, 8_000, 9),
+                        ok(StoreRun.VALIDATE, 5_600, 3), null),
+                new Results.OperationResult(StoreRun.VALIDATE_BAD, "",
+                        pass(StoreRun.VALIDATE_BAD, 8_500, 5, Map.of("UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID", 85_000L)),
+                        ok(StoreRun.VALIDATE_BAD, 6_000, 7), null),
+                new Results.OperationResult(StoreRun.ENUM, "", null, null, "the server answers UNIMPLEMENTED"),
+                new Results.OperationResult(StoreRun.SIGN_IN, "", ok(StoreRun.SIGN_IN, 30, 200),
+                        ok(StoreRun.SIGN_IN, 21, 120), null));
+        return new Results.StoreResult(store, null, 10_000, 1_000, 2, 50, ok(StoreRun.HEALTH, 9_000, 2),
+                ok(StoreRun.HEALTH, 11_000, 2), ops,
+                new Results.Flood(160, ok(StoreRun.VALIDATE, 4_000, 20), floodLogins),
+                new ServerProcess.Memory(300, 320), new ArrayList<>(scales),
+                new Profile(Path.of("validate.jfr"), 10, List.of(new Profile.Share("grpc-default-executor", 10, 100)),
+                        List.of(), List.of(), List.of(), List.of()));
+    }
+
+    static Targets.Verdict verdict(List<Targets.Target> targets, String name) {
+        return targets.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().verdict();
+    }
+
+    @Test
+    void ratiosToE_dependOnTheStore() {
+        Load.PassResult logins = ok(StoreRun.SIGN_IN, 40, 25_000);
+        var h2 = Targets.evaluate(result(Store.Kind.H2, List.of(), logins));
+        assertThat(verdict(h2, "ValidateAndGetSession throughput")).isEqualTo(Targets.Verdict.PASS); // 0.8 >= 0.75
+        assertThat(verdict(h2, "ValidateAndGetSession, bad signature, throughput")).isEqualTo(Targets.Verdict.MISS);
+        assertThat(verdict(h2, "OpenSession (password) throughput")).isEqualTo(Targets.Verdict.MISS); // 30 < 34
+        assertThat(verdict(h2, "ValidateAndGetSession during a login flood")).isEqualTo(Targets.Verdict.MISS); // 0.4 E
+        assertThat(verdict(h2, "p99 at 70 % of the maximum: ValidateAndGetSession")).isEqualTo(Targets.Verdict.PASS);
+        assertThat(verdict(h2, "p99 at 70 % of the maximum: ValidateAndGetSession, bad signature"))
+                .isEqualTo(Targets.Verdict.MISS);
+        assertThat(verdict(h2, "p99 at 70 % of the maximum: EnumSessions, first page"))
+                .isEqualTo(Targets.Verdict.NOT_MEASURED);
+        assertThat(verdict(h2, "p99 at 70 % of the maximum: OpenSession, password"))
+                .isEqualTo(Targets.Verdict.NOT_MEASURED);
+        assertThat(verdict(h2, "validate throughput with more stored sessions")).isEqualTo(Targets.Verdict.NOT_MEASURED);
+        assertThat(verdict(h2, "logins beyond the hashing capacity refused quickly")).isEqualTo(Targets.Verdict.MISS);
+    }
+
+    @Test
+    void loginsRefusedFasterThanAHash_pass() {
+        Load.PassResult logins = new Load.PassResult(StoreRun.SIGN_IN, "paced", 64, 160, 10, 350, 35,
+                new Samples.Latency(350, 60, 90, 110, 150), Map.of("OK", 350L, "RESOURCE_EXHAUSTED/LOGIN_THROTTLED", 1_200L),
+                Set.of("OK"), Map.of("RESOURCE_EXHAUSTED/LOGIN_THROTTLED", new Samples.Latency(1_200, 0.4, 0.8, 1.5, 3)), true);
+        var targets = Targets.evaluate(result(Store.Kind.POSTGRESQL, List.of(), logins));
+        assertThat(verdict(targets, "logins beyond the hashing capacity refused quickly")).isEqualTo(Targets.Verdict.PASS);
+        assertThat(verdict(targets, "ValidateAndGetSession throughput")).isEqualTo(Targets.Verdict.PASS); // 0.8 >= 0.6
+    }
+
+    @Test
+    void largerStores_areJudgedOnThroughputAndMemory() {
+        var scale = new Results.Scale(1_000_000, ok(StoreRun.HEALTH, 10_000, 2), ok(StoreRun.VALIDATE, 7_000, 10),
+                new ServerProcess.Memory(600, 650));
+        var targets = Targets.evaluate(result(Store.Kind.H2, List.of(scale), ok(StoreRun.SIGN_IN, 40, 1)));
+        assertThat(verdict(targets, "validate throughput at 1,000,000 vs 10,000 stored sessions"))
+                .isEqualTo(Targets.Verdict.MISS); // -12.5 %
+        assertThat(verdict(targets, "server resident memory at 1,000,000 stored sessions")).isEqualTo(Targets.Verdict.MISS);
+    }
+
+    @Test
+    void report_showsEveryOperationTargetAndProfile() {
+        var scale = new Results.Scale(1_000_000, ok(StoreRun.HEALTH, 10_000, 2), ok(StoreRun.VALIDATE, 7_900, 10),
+                new ServerProcess.Memory(400, 450));
+        var result = result(Store.Kind.H2, List.of(scale), ok(StoreRun.SIGN_IN, 40, 1));
+        var targets = Targets.evaluate(result);
+        Options options;
+        try {
+            options = Options.parse("--server-jar", "s.jar");
+        } catch (Options.UsageException e) {
+            throw new AssertionError(e);
+        }
+        Report report = new Report(new Report.Run("2025-01-01T00:00:00Z", "abc", false, 2, 4_096, "Linux", "Java 25",
+                "0.1", "0.2", options, 600), List.of(result, Results.StoreResult.skipped(Store.Kind.POSTGRESQL,
+                "PostgreSQL at x is not reachable")), targets);
+        String md = report.markdown();
+        assertThat(md).doesNotContain("TOKEN_SIGNATURE_INVALID 85,000");
+        assertThat(md).contains("| ValidateAndGetSession | 8,000 | 0.80 |", "| EnumSessions, first page | not served |",
+                "| 1,000,000 | 10,000 | 7,900 | 0.79 |", "Not measured: PostgreSQL at x is not reachable",
+                "| H2 | ValidateAndGetSession throughput | >= 0.75 E (7,500 /s) | 8,000 /s = 0.80 E | **PASS** |",
+                "| `grpc-default-executor` | 10 | 100.0 |");
+        String json = Json.write(report.json());
+        assertThat(json).contains("\"e_per_s\": 10000", "\"not_served\": \"the server answers UNIMPLEMENTED\"",
+                "\"verdict\": \"MISS\"", "\"skipped\": \"PostgreSQL at x is not reachable\"");
+    }
+}
