@@ -190,14 +190,19 @@ class ReplicasIT {
         assertThat(Duration.ofNanos(worstNanos)).isLessThan(Duration.ofSeconds(1));
     }
 
+    /**
+     * How long after {@code since} a validation was first refused, measured to the moment that
+     * validation was sent: the server's staleness, not the time the refusing call itself took.
+     */
     private static long nanosUntilRefused(SessionServerServiceBlockingStub service,
             ValidateAndGetSessionRequest validate, long since) {
         for (int attempt = 0; attempt < 10_000; attempt++) { // bounded: polls for at most ~2 s
+            long sent = System.nanoTime();
             try {
                 service.validateAndGetSession(validate);
             } catch (StatusRuntimeException e) {
                 assertThat(reason(e)).isEqualTo("SESSION_NOT_FOUND");
-                return System.nanoTime() - since;
+                return sent - since;
             }
             if (System.nanoTime() - since > Duration.ofSeconds(2).toNanos()) {
                 break;

@@ -266,7 +266,7 @@ public final class ConfigLoader {
         if (value != null && value.strip().equals("0")) {
             return Duration.ZERO;
         }
-        Duration ttl = duration(Setting.SESSION_CACHE_TTL, Duration.ofMillis(500));
+        Duration ttl = duration(Setting.SESSION_CACHE_TTL, Duration.ofMillis(250));
         if (ttl.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new ConfigException(Setting.SESSION_CACHE_TTL.variable(), ttl + " (expected: 0 or at most 1s)");
         }

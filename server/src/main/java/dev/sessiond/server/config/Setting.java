@@ -24,7 +24,7 @@ public enum Setting {
     SESSION_MAX_LIFETIME("7d", "a session expires this long after it was opened, however busy"),
     ACTIVITY_WRITE_INTERVAL("(shortest idle timeout / 10, at most 30s)",
             "validation writes a session's last activity at most once per interval"),
-    SESSION_CACHE_TTL("500ms",
+    SESSION_CACHE_TTL("250ms",
             "how long validation may reuse a session it read (0 = off); other servers' changes are seen within it"),
     DESKTOP_APPLICATIONS("desktop-client,admin-console,cli", "application ids of desktop clients"),
     WEB_APPLICATIONS("web-client,web-api", "application ids of web clients"),
