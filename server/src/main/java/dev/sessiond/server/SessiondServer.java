@@ -191,7 +191,7 @@ public final class SessiondServer implements AutoCloseable {
 
     /** Health follows the store: NOT_SERVING while it cannot be reached, SERVING again once it can. */
     private void checkStore() {
-        boolean reachable = store.checkReachable(1);
+        boolean reachable = store.checkReachable(2);
         if (reachable != storeReachable) {
             storeReachable = reachable;
             if (reachable) {

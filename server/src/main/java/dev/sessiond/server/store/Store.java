@@ -34,6 +34,10 @@ public final class Store implements AutoCloseable {
 
     /** False while the health check finds the database unreachable: calls then fail at once. */
     private volatile boolean reachable = true;
+    /** Failed health checks in a row; guarded by this. */
+    private int consecutiveFailures;
+    /** How many failed checks in a row mean "unreachable". */
+    private static final int FAILED_CHECKS_TO_TRIP = 2;
 
     /** The URL connected to: the configured one, for H2 without its own shutdown hook (see {@link #jdbcUrl}). */
     private final String url;
@@ -114,8 +118,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Checks whether the database answers within {@code timeoutSeconds}, and remembers the
-     * answer: while it is "no", calls fail at once with STORE_UNAVAILABLE instead of each
-     * waiting for the pool's connection timeout.
+     * answer: after two failed checks in a row, and until one succeeds, calls fail at once with
+     * STORE_UNAVAILABLE instead of each waiting for the pool's connection timeout.
      */
     public synchronized boolean checkReachable(int timeoutSeconds) {
         boolean answer;
@@ -136,8 +140,10 @@ public final class Store implements AutoCloseable {
         if (!answer) {
             closeProbe();
         }
-        reachable = answer;
-        return answer;
+        // One missed check on a busy machine is not an outage: it takes two in a row.
+        consecutiveFailures = answer ? 0 : consecutiveFailures + 1;
+        reachable = consecutiveFailures < FAILED_CHECKS_TO_TRIP;
+        return reachable;
     }
 
     private void closeProbe() {
