@@ -213,10 +213,11 @@ final class Seeder {
         return """
                 INSERT INTO sessions (id, secret_hash, user_id, parent_session_id, application_id, client_kind,
                     session_type, license_type, is_active, counts_seat, client_culture, client_ui_culture,
-                    client_utc_offset_s, client_host, client_address, transport, instance_name, server_code,
-                    create_time_ms, last_activity_ms, lifetime_end_ms)
+                    client_utc_offset_s, client_host, client_host_key, client_address, transport, instance_name,
+                    server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
                 SELECT %s, %s, u.id, NULL, 'web-client', 'WEB', 'SERVER', 'PERSONAL', TRUE, FALSE, 'en-US', 'en-US',
-                    0, CONCAT('ws-', MOD(g.x, 5000)), CONCAT('10.1.', MOD(g.x, 250), '.', MOD(g.x / 250, 250)),
+                    0, CONCAT('ws-', MOD(g.x, 5000)), CONCAT('ws-', MOD(g.x, 5000)),
+                    CONCAT('10.1.', MOD(g.x, 250), '.', MOD(g.x / 250, 250)),
                     'grpc', 'default', 'sessiond', %d - g.x, %d, %d
                 FROM %s JOIN (VALUES %s) AS u(n, id) ON u.n = MOD(g.x, %d)
                 """.formatted(
