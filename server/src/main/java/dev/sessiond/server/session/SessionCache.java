@@ -19,21 +19,20 @@ import java.util.function.Function;
  */
 final class SessionCache {
 
+    /** Null when the ttl is zero: there is nothing to cache then. */
     private final Cache<UUID, StoredSession> sessions;
-    private final boolean enabled;
 
     SessionCache(Duration ttl, long maxEntries, Clock clock) {
-        this.enabled = !ttl.isZero();
-        this.sessions = Caffeine.newBuilder()
-                .maximumSize(enabled ? maxEntries : 0)
-                .expireAfterWrite(enabled ? ttl : Duration.ofNanos(1))
+        this.sessions = ttl.isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(ttl)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();
     }
 
     /** The cached session, or what {@code load} finds (cached when present). */
     Optional<StoredSession> get(UUID id, Function<UUID, Optional<StoredSession>> load) {
-        if (!enabled) {
+        if (sessions == null) {
             return load.apply(id);
         }
         StoredSession cached = sessions.getIfPresent(id);
@@ -46,11 +45,16 @@ final class SessionCache {
     }
 
     void evict(UUID id) {
-        sessions.invalidate(id);
+        if (sessions != null) {
+            sessions.invalidate(id);
+        }
     }
 
     /** Evicts every session of a user whose account changed (roles, name, licence type). */
     void evictUser(UUID userId) {
+        if (sessions == null) {
+            return;
+        }
         sessions.asMap().values().removeIf(s -> s.session().user().id().equals(userId));
     }
 }

@@ -124,7 +124,7 @@ public final class UserService {
             User after = changes.applyTo(before, now);
             boolean losesAdmin = before.isAdmin() && !before.isBlocked() && (!after.isAdmin() || after.isBlocked());
             if (losesAdmin) {
-                requireAnotherAdmin(dao, id, "user: this change would leave no unblocked administrator");
+                requireAnotherAdmin(dao, id, "user", "this change would leave no unblocked administrator");
             }
             dao.update(id, after.displayName(), after.isAdmin(), after.isService(), after.licenseType().name(),
                     after.isBlocked(), now.toEpochMilli());
@@ -163,7 +163,7 @@ public final class UserService {
             UserDao dao = h.attach(UserDao.class);
             User user = dao.findById(id).orElseThrow(() -> notFound(id));
             if (user.isAdmin() && !user.isBlocked()) {
-                requireAnotherAdmin(dao, id, "user_id: deleting this user would leave no unblocked administrator");
+                requireAnotherAdmin(dao, id, "user_id", "deleting this user would leave no unblocked administrator");
             }
             sessions.closeAll(h, id, actor, "user deleted");
             dao.delete(id);
@@ -198,10 +198,9 @@ public final class UserService {
         return StoreErrors.guard(() -> jdbi.withExtension(UserDao.class, UserDao::count)) == 0;
     }
 
-    private static void requireAnotherAdmin(UserDao dao, UUID id, String message) {
+    private static void requireAnotherAdmin(UserDao dao, UUID id, String field, String problem) {
         if (dao.countOtherActiveAdmins(id) == 0) {
-            int colon = message.indexOf(": ");
-            throw new InvalidArgumentException(message.substring(0, colon), message.substring(colon + 2));
+            throw new InvalidArgumentException(field, problem);
         }
     }
 
