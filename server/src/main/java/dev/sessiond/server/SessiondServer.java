@@ -122,7 +122,7 @@ public final class SessiondServer implements AutoCloseable {
         activity = new ActivityRecorder(store.jdbi());
         SeatPool seats = new SeatPool(config.licensePolicy());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
-                config.clientKinds(), activity, audit, seats, clock, counters);
+                config.clientKinds(), activity, audit, seats, store.notices(), clock, counters);
         HashingSlots hashing = new HashingSlots(config.hashing());
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost, hashing), audit, sessions,
                 config.defaultLicenseType(), clock);

@@ -35,6 +35,7 @@ public final class ConfigLoader {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,10})\\s*(KiB|MiB)?", Pattern.CASE_INSENSITIVE);
     private static final Duration MAX_ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(1);
     /** grpc-java never pings more often than this, whatever it is told. */
     private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
     private static final Set<String> LOG_LEVELS = Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
@@ -260,15 +261,19 @@ public final class ConfigLoader {
         return value;
     }
 
-    /** 0 turns the cache off; at most one second, the bound SPEC §8 gives for seeing other servers' changes. */
+    /**
+     * 0 turns the cache off. Changes made through sessiond (on any server) evict cached entries
+     * at once, so the ttl only bounds memory and how long a change made directly in the
+     * database stays unseen: at most an hour.
+     */
     private Duration cacheTtl() {
         String value = values.get(Setting.SESSION_CACHE_TTL);
         if (value != null && value.strip().equals("0")) {
             return Duration.ZERO;
         }
-        Duration ttl = duration(Setting.SESSION_CACHE_TTL, Duration.ofMillis(250));
-        if (ttl.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new ConfigException(Setting.SESSION_CACHE_TTL.variable(), ttl + " (expected: 0 or at most 1s)");
+        Duration ttl = duration(Setting.SESSION_CACHE_TTL, DEFAULT_CACHE_TTL);
+        if (ttl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException(Setting.SESSION_CACHE_TTL.variable(), ttl + " (expected: 0 or at most 1h)");
         }
         return ttl;
     }

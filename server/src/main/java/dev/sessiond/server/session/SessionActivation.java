@@ -13,6 +13,7 @@ import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.license.SeatWindow;
 import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.StoreErrors;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -105,10 +106,7 @@ final class SessionActivation {
 
     private void change(Handle h, Session session, boolean active, Actor actor, SeatWindow window, String detail) {
         h.attach(SessionDao.class).setActive(session.id(), active);
-        // Evicted before and after commit: no validation can cache the old flag in between for long.
-        h.afterCommit(() -> cache.evict(session.id()));
-        h.afterRollback(() -> cache.evict(session.id()));
-        cache.evict(session.id());
+        cache.sessionsChanged(h, List.of(session.id()));
         EventKind kind = active ? EventKind.ACTIVATED : EventKind.DEACTIVATED;
         audit.record(h, AuditEvent.ofSession(window.now(), kind, session.id(), session.user().id(),
                 session.user().login(), actor).withDetail(detail));

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param activityWriteInterval the least time between two activity writes of one session;
  *     at most a tenth of the shortest idle timeout, so a stored last-activity time is never
  *     more than 10 % of the idle timeout behind
- * @param cacheTtl how long validation may reuse a session it read; zero = always read the store
+ * @param cacheTtl how long validation may reuse a session it read (changes through sessiond evict
+ *     it sooner, see SessionCache); zero = always read the store
  */
 public record SessionPolicy(
         Duration idleTimeout,

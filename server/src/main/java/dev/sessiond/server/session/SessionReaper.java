@@ -152,8 +152,7 @@ public final class SessionReaper {
                 }
             }
             audit.record(h, events);
-            trees.forEach(d -> sessions.forget(d.id()));
-            h.afterCommit(() -> trees.forEach(d -> sessions.forget(d.id())));
+            sessions.forget(h, trees.stream().map(Doomed::id).toList());
             return deleted;
         }));
     }

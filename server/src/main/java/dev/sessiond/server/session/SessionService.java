@@ -21,6 +21,7 @@ import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.license.SeatWindow;
 import dev.sessiond.server.session.SessionDao.Closing;
 import dev.sessiond.server.session.SessionDao.StoredSession;
+import dev.sessiond.server.store.ChangeNotices;
 import dev.sessiond.server.store.StoreErrors;
 import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
@@ -81,13 +82,12 @@ public final class SessionService implements UserSessionsCloser {
     private final SeatPool seats;
     private final SessionActivation activation;
     private final SessionCache cache;
-    /** The configuration version and when it was read (the cache's ttl applies to it too). */
-    private volatile long[] configurationVersion = {0, Long.MIN_VALUE};
     private final Clock clock;
     private final SessionRecorder recorder;
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
-            ActivityRecorder activity, AuditLog audit, SeatPool seats, Clock clock, SessionRecorder recorder) {
+            ActivityRecorder activity, AuditLog audit, SeatPool seats, ChangeNotices notices, Clock clock,
+            SessionRecorder recorder) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.tokens = requireNonNull(tokens, "tokens");
         this.policy = requireNonNull(policy, "policy");
@@ -95,7 +95,7 @@ public final class SessionService implements UserSessionsCloser {
         this.activity = requireNonNull(activity, "activity");
         this.audit = requireNonNull(audit, "audit");
         this.seats = requireNonNull(seats, "seats");
-        this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, clock);
+        this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, notices, clock);
         this.activation = new SessionActivation(jdbi, seats, audit, cache);
         this.clock = requireNonNull(clock, "clock");
         this.recorder = requireNonNull(recorder, "recorder");
@@ -232,6 +232,12 @@ public final class SessionService implements UserSessionsCloser {
                 .orElseThrow(SessionService::notFound);
         Instant now = now();
         Session session = withRememberedActivity(stored.session());
+        if (isExpired(session, now) && now.isBefore(session.lifetimeEnd())) {
+            // Idle by what this server knows: other servers may have seen (and written) use since it was read.
+            session = cache.reload(claims.sessionId(), this::load)
+                    .map(s -> withRememberedActivity(s.session()))
+                    .orElseThrow(SessionService::notFound);
+        }
         checkNotExpired(session, now);
         if (!session.isActive()) {
             session = activation.reactivate(session, window(now));
@@ -290,7 +296,7 @@ public final class SessionService implements UserSessionsCloser {
             long version = dao.configurationVersion();
             audit.record(h, new AuditEvent(now, EventKind.CONFIGURATION_VERSION_INCREMENTED, Optional.empty(),
                     Optional.empty(), "", actor, "", "version " + version + ", platform " + platformVersion));
-            configurationVersion = new long[] {version, clock.millis()};
+            cache.configurationChanged(h);
             return version;
         }));
     }
@@ -343,24 +349,15 @@ public final class SessionService implements UserSessionsCloser {
         return closed;
     }
 
-    /**
-     * The store-wide configuration version: read from the store at most once per cache ttl
-     * (other servers' increments are seen within it; this server's own at once).
-     */
+    /** The store-wide configuration version (remembered, exactly: every increment evicts it). */
     public long configurationVersion() {
-        long[] known = configurationVersion;
-        long now = clock.millis();
-        if (now - known[1] < policy.cacheTtl().toMillis() && known[1] != Long.MIN_VALUE) {
-            return known[0];
-        }
-        long version = StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion));
-        configurationVersion = new long[] {version, now};
-        return version;
+        return cache.configurationVersion(() ->
+                StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion)));
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
         SessionDao dao = h.attach(SessionDao.class);
-        List<Closing> tree = withAudit ? dao.findTree(id) : List.of();
+        List<Closing> tree = dao.findTree(id);
         int deleted = dao.delete(id);
         if (deleted == 0) {
             return 0;
@@ -374,11 +371,7 @@ public final class SessionService implements UserSessionsCloser {
             }
             audit.record(h, events);
         }
-        // Forgotten now and again once committed, so no validation caches the row in between.
-        List<UUID> gone = new ArrayList<>(tree.stream().map(Closing::id).toList());
-        gone.add(id);
-        gone.forEach(this::forget);
-        h.afterCommit(() -> gone.forEach(this::forget));
+        forget(h, tree.stream().map(Closing::id).toList());
         return deleted;
     }
 
@@ -393,15 +386,22 @@ public final class SessionService implements UserSessionsCloser {
                 now.minus(policy.idleTimeout(ClientKind.DESKTOP)).minus(margin));
     }
 
-    /** Drops what this server remembers of a deleted session. */
-    void forget(UUID id) {
-        activity.forget(id);
-        cache.evict(id);
+    /** Sessions deleted in {@code h}'s transaction: no server may remember them once it commits. */
+    void forget(Handle h, List<UUID> ids) {
+        Runnable forgetActivity = () -> ids.forEach(activity::forget);
+        forgetActivity.run();
+        h.afterCommit(forgetActivity);
+        cache.sessionsChanged(h, ids);
+    }
+
+    /** Sessions whose stored row changed in {@code h}'s transaction (e.g. their active flag). */
+    void changed(Handle h, UUID id) {
+        cache.sessionsChanged(h, List.of(id));
     }
 
     @Override
-    public void userChanged(UUID userId) {
-        cache.evictUser(userId);
+    public void userChanged(Handle h, UUID userId) {
+        cache.userChanged(h, userId);
     }
 
     /** Times are stored in milliseconds; keep them so in memory too, so reads agree with writes. */

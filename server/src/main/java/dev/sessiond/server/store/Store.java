@@ -29,6 +29,7 @@ public final class Store implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DatabaseConfig config;
     private final Jdbi jdbi;
+    private final ChangeNotices notices;
     /** The health check's own connection, outside the pool, so that a busy pool never delays it. */
     private Connection probe;
 
@@ -48,6 +49,14 @@ public final class Store implements AutoCloseable {
         this.url = url;
         this.jdbi = Jdbi.create(this::connect).installPlugin(new SqlObjectPlugin());
         this.jdbi.addCustomizer(new DeadlineTimeouts(STATEMENT_TIMEOUT_SECONDS));
+        // An embedded H2 store has one server; PostgreSQL may be shared by replicas, which must hear of changes.
+        this.notices = isPostgres(config.url())
+                ? PostgresChangeNotices.start(url, config.user(), config.password())
+                : ChangeNotices.none();
+    }
+
+    private static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     /** Opens the pool and migrates the schema to the newest version. */
@@ -71,7 +80,7 @@ public final class Store implements AutoCloseable {
         // the database away, calls do not wait at all (see connect()).
         hikari.setConnectionTimeout(10_000);
         hikari.setValidationTimeout(1_000);
-        if (config.url().startsWith("jdbc:postgresql:")) {
+        if (isPostgres(config.url())) {
             // Notice a vanished server quickly: a bounded connect, and TCP keep-alive on idle sockets.
             hikari.addDataSourceProperty("connectTimeout", "3");
             hikari.addDataSourceProperty("socketTimeout", "60");
@@ -116,6 +125,11 @@ public final class Store implements AutoCloseable {
         return jdbi;
     }
 
+    /** How servers sharing this store tell each other of changes. */
+    public ChangeNotices notices() {
+        return notices;
+    }
+
     /**
      * Checks whether the database answers within {@code timeoutSeconds}, and remembers the
      * answer: after two failed checks in a row, and until one succeeds, calls fail at once with
@@ -128,7 +142,7 @@ public final class Store implements AutoCloseable {
                 Properties properties = new Properties();
                 properties.setProperty("user", config.user());
                 properties.setProperty("password", config.password());
-                if (config.url().startsWith("jdbc:postgresql:")) {
+                if (isPostgres(config.url())) {
                     properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
                 }
                 probe = DriverManager.getConnection(url, properties);
@@ -166,6 +180,7 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        notices.close();
         synchronized (this) {
             closeProbe();
         }

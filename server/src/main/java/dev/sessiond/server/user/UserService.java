@@ -132,9 +132,9 @@ public final class UserService {
             if (after.isBlocked() && !before.isBlocked()) {
                 sessions.closeAll(h, id, actor, "user blocked");
             }
+            sessions.userChanged(h, id);
             return dao.findById(id).orElseThrow();
         }));
-        sessions.userChanged(id);
         return updated;
     }
 

@@ -14,6 +14,9 @@ public interface UserSessionsCloser {
     /** @return how many of the user's sessions were closed */
     int closeAll(Handle handle, UUID userId, Actor actor, String why);
 
-    /** The user's account changed (roles, name, licence type): drop anything remembered about it. */
-    default void userChanged(UUID userId) {}
+    /**
+     * The user's account changed (roles, name, licence type, blocked) in {@code handle}'s
+     * transaction: no server may remember the old account once it commits.
+     */
+    void userChanged(Handle handle, UUID userId);
 }

@@ -3,8 +3,10 @@ package dev.sessiond.server.session;
 import static dev.sessiond.server.testing.Errors.assertError;
 import static dev.sessiond.server.testing.TestServer.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.FieldMask;
+import dev.sessiond.proto.v1.IncrementConfigurationVersionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.Session;
 import dev.sessiond.proto.v1.SessionServerServiceCloseSessionRequest;
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Validation reuses sessions it read: exact for this server's own changes, bounded by the ttl for others'. */
+/**
+ * Validation reuses sessions it read, and stays exact: changes made through sessiond — on this
+ * server or, on PostgreSQL, on a replica sharing the store — are seen at once, whatever the ttl;
+ * only changes made behind sessiond's back (straight SQL) wait for the ttl.
+ */
 class SessionCacheTest {
 
     @TempDir
@@ -85,6 +91,72 @@ class SessionCacheTest {
                 .build());
 
         assertThat(validate(opened.getToken()).getUser().getIsAdmin()).isTrue();
+    }
+
+    @Test
+    void useThatAnotherServerWrote_keepsACachedSessionAlive() {
+        OpenSessionResponse opened = sessiond.login("walt", "walt-password", "web-client");
+        validate(opened.getToken()); // cached, with this moment as its last activity
+        sessiond.clock.advance(Duration.ofMinutes(20));
+        // Meanwhile the session was used on another server, which wrote its activity.
+        sessiond.database().useHandle(h -> h.createUpdate("UPDATE sessions SET last_activity_ms = :now WHERE id = :id")
+                .bind("now", sessiond.clock.millis()).bind("id", UUID.fromString(opened.getSession().getId()))
+                .execute());
+        sessiond.clock.advance(Duration.ofMinutes(15)); // 35 minutes after the cached activity: idle by that alone
+
+        var asFreshAdmin = as(sessiond.adminToken(), sessiond.server()); // the first admin session did go idle
+        assertThat(asFreshAdmin.validateAndGetSession(ValidateAndGetSessionRequest.newBuilder()
+                .setToken(opened.getToken()).build()).getSession().getId()).isEqualTo(opened.getSession().getId());
+    }
+
+    @Test
+    void aReplicaSharingTheStore_hearsOfChangesAtOnce_notAfterItsTtl(@TempDir Path replicaDir) {
+        assumeTrue(sessiond.onPostgres(), "replicas share a PostgreSQL store; an embedded H2 store has one server");
+        OpenSessionResponse opened = sessiond.login("walt", "walt-password", "web-client");
+        try (TestServer replica = sessiond.replica(replicaDir, Map.of("SESSIOND_SESSION_CACHE_TTL", "1h"))) {
+            SessionServerServiceBlockingStub onReplica = as(sessiond.adminToken(), replica.server());
+            var request = ValidateAndGetSessionRequest.newBuilder().setToken(opened.getToken()).build();
+            assertThat(onReplica.validateAndGetSession(request).getSession().getUser().getIsAdmin()).isFalse();
+            long version = onReplica.validateAndGetSession(request).getConfigurationVersion();
+
+            // The clock stands still: only notices can make the replica drop what it cached.
+            as(sessiond.adminToken(), sessiond.users()).updateUser(UpdateUserRequest.newBuilder()
+                    .setUser(walt.toBuilder().setIsAdmin(true))
+                    .setUpdateMask(FieldMask.newBuilder().addPaths("is_admin")).build());
+            eventually(() -> assertThat(onReplica.validateAndGetSession(request).getSession().getUser().getIsAdmin())
+                    .isTrue());
+
+            as(sessiond.adminToken(), sessiond.client())
+                    .incrementConfigurationVersion(IncrementConfigurationVersionRequest.getDefaultInstance());
+            eventually(() -> assertThat(onReplica.validateAndGetSession(request).getConfigurationVersion())
+                    .isEqualTo(version + 1));
+
+            service.closeSession(SessionServerServiceCloseSessionRequest.newBuilder()
+                    .setSessionId(opened.getSession().getId()).build());
+            eventually(() -> assertError(() -> onReplica.validateAndGetSession(request),
+                    Status.Code.UNAUTHENTICATED, "SESSION_NOT_FOUND"));
+        }
+    }
+
+    /** Retries {@code check} for up to ten seconds: notices arrive in milliseconds, but asynchronously. */
+    private static void eventually(Runnable check) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Test

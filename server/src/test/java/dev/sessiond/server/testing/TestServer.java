@@ -56,10 +56,13 @@ public final class TestServer implements AutoCloseable {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
     private final TestDatabase.Store store;
+    /** A replica uses another server's store and leaves it alone on close. */
+    private final boolean replica;
 
-    private TestServer(Map<String, String> env, MutableClock clock, TestDatabase.Store store) {
+    private TestServer(Map<String, String> env, MutableClock clock, TestDatabase.Store store, boolean replica) {
         this.clock = clock;
         this.store = store;
+        this.replica = replica;
         this.config = ConfigLoader.load(env);
         this.server = new SessiondServer(config, InProcessServerBuilder.forName(name), clock, TEST_COST,
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
@@ -94,7 +97,23 @@ public final class TestServer implements AutoCloseable {
             env.put("SESSIOND_DB_PASSWORD", store.password());
         }
         env.putAll(settings);
-        return new TestServer(env, clock, store);
+        return new TestServer(env, clock, store, false);
+    }
+
+    /**
+     * Another server on this one's store, token key file and clock — a replica, as behind a load
+     * balancer in production. Close it before this server, which owns the store.
+     */
+    public TestServer replica(Path dir, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SESSIOND_DATA_DIR", dir.resolve("data").toString());
+        env.put("SESSIOND_METRICS_PORT", "0");
+        env.put("SESSIOND_DB_URL", config.database().url());
+        env.put("SESSIOND_DB_USER", config.database().user());
+        env.put("SESSIOND_DB_PASSWORD", config.database().password());
+        env.put("SESSIOND_TOKEN_KEY_FILE", config.tokenKeyFile().toString());
+        env.putAll(settings);
+        return new TestServer(env, clock, null, true);
     }
 
     /** Whether this server runs on PostgreSQL (else H2). */
@@ -207,6 +226,9 @@ public final class TestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.close();
+        if (replica) {
+            return;
+        }
         if (store != null) {
             store.drop().run();
         } else if (config.database().url().startsWith("jdbc:h2:")) {

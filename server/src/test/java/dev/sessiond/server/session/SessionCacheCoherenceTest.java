@@ -1,0 +1,193 @@
+package dev.sessiond.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessiond.server.session.SessionDao.StoredSession;
+import dev.sessiond.server.store.ChangeNotices;
+import dev.sessiond.server.testing.MutableClock;
+import dev.sessiond.server.user.LicenseType;
+import dev.sessiond.server.user.User;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session cache's bookkeeping, driven the way its callers drive it: reads through a loader
+ * (here counting its calls instead of reading a store) and notices as the change feed delivers
+ * them. The races are staged deterministically — a notice heard while a read is in flight.
+ */
+class SessionCacheCoherenceTest {
+
+    final MutableClock clock = MutableClock.atSomeFixedInstant();
+    final SessionCache cache = new SessionCache(Duration.ofHours(1), 1_000, ChangeNotices.none(), clock);
+    final User alice = user("alice");
+    final User bob = user("bob");
+
+    @Test
+    void aSessionReadOnce_isServedFromMemoryAfterwards() {
+        StoredSession stored = session(alice);
+        CountingLoader loader = new CountingLoader(stored);
+
+        cache.get(stored.session().id(), loader);
+        cache.get(stored.session().id(), loader);
+
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void aReadThatOverlapsANoticeAboutItsSession_isNotKept() {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        // The close commits (and its notice arrives) while the read of the old row is in flight.
+        CountingLoader loader = new CountingLoader(stored, () -> cache.changed("s:" + id));
+
+        assertThat(cache.get(id, loader)).contains(stored);
+        cache.get(id, loader);
+
+        assertThat(loader.calls).as("the second validation read the store again").hasValue(2);
+    }
+
+    @Test
+    void aNoticeNamesSessions_andEvictsJustThose() {
+        StoredSession first = session(alice);
+        StoredSession second = session(alice);
+        StoredSession third = session(bob);
+        CountingLoader loader = new CountingLoader(null);
+        for (StoredSession s : new StoredSession[] {first, second, third}) {
+            cache.get(s.session().id(), id -> Optional.of(s));
+        }
+
+        cache.changed("s:" + first.session().id() + "," + third.session().id());
+
+        cache.get(first.session().id(), loader);
+        cache.get(second.session().id(), loader);
+        cache.get(third.session().id(), loader);
+        assertThat(loader.calls).as("first and third were read again, second was not").hasValue(2);
+    }
+
+    @Test
+    void aNoticeAboutAUser_evictsEverySessionOfThatUser() {
+        StoredSession alices = session(alice);
+        StoredSession bobs = session(bob);
+        cache.get(alices.session().id(), id -> Optional.of(alices));
+        cache.get(bobs.session().id(), id -> Optional.of(bobs));
+
+        cache.changed("u:" + alice.id());
+
+        CountingLoader loader = new CountingLoader(null);
+        cache.get(alices.session().id(), loader);
+        cache.get(bobs.session().id(), loader);
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void lostNotices_emptyTheCache() {
+        StoredSession stored = session(alice);
+        cache.get(stored.session().id(), id -> Optional.of(stored));
+
+        cache.missed();
+
+        CountingLoader loader = new CountingLoader(stored);
+        cache.get(stored.session().id(), loader);
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void aNoticeOfAnUnknownKind_playsSafeAndEmptiesTheCache() {
+        StoredSession stored = session(alice);
+        cache.get(stored.session().id(), id -> Optional.of(stored));
+
+        cache.changed("x:something a newer server says");
+
+        CountingLoader loader = new CountingLoader(stored);
+        cache.get(stored.session().id(), loader);
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void theConfigurationVersion_isRememberedUntilANoticeSaysItChanged() {
+        AtomicLong stored = new AtomicLong(7);
+        AtomicInteger reads = new AtomicInteger();
+
+        assertThat(cache.configurationVersion(() -> read(stored, reads))).isEqualTo(7);
+        stored.set(8);
+        assertThat(cache.configurationVersion(() -> read(stored, reads))).as("remembered").isEqualTo(7);
+
+        cache.changed("c");
+
+        assertThat(cache.configurationVersion(() -> read(stored, reads))).isEqualTo(8);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aConfigurationReadThatOverlapsANotice_isNotKept() {
+        AtomicLong stored = new AtomicLong(7);
+        cache.configurationVersion(() -> {
+            long version = stored.get();
+            stored.set(8);
+            cache.changed("c"); // the increment commits while the old version is on its way back
+            return version;
+        });
+
+        assertThat(cache.configurationVersion(stored::get)).isEqualTo(8);
+    }
+
+    @Test
+    void entriesExpireAfterTheTtl_evenWithoutNotices() {
+        StoredSession stored = session(alice);
+        CountingLoader loader = new CountingLoader(stored);
+        cache.get(stored.session().id(), loader);
+
+        clock.advance(Duration.ofHours(1).plusMillis(1));
+        cache.get(stored.session().id(), loader);
+
+        assertThat(loader.calls).hasValue(2);
+    }
+
+    private static long read(AtomicLong stored, AtomicInteger reads) {
+        reads.incrementAndGet();
+        return stored.get();
+    }
+
+    /** A loader standing in for the store: answers {@code answer}, counts calls, runs {@code during} mid-read. */
+    private static final class CountingLoader implements Function<UUID, Optional<StoredSession>> {
+        final AtomicInteger calls = new AtomicInteger();
+        private final StoredSession answer;
+        private final Runnable during;
+
+        CountingLoader(StoredSession answer) {
+            this(answer, () -> {});
+        }
+
+        CountingLoader(StoredSession answer, Runnable during) {
+            this.answer = answer;
+            this.during = during;
+        }
+
+        @Override
+        public Optional<StoredSession> apply(UUID id) {
+            calls.incrementAndGet();
+            during.run();
+            return Optional.ofNullable(answer);
+        }
+    }
+
+    private static User user(String login) {
+        Instant created = Instant.parse("2026-01-01T00:00:00Z");
+        return new User(UUID.randomUUID(), login, login, false, false, LicenseType.PERSONAL, false, created, created);
+    }
+
+    private static StoredSession session(User user) {
+        Instant created = Instant.parse("2026-01-01T00:00:00Z");
+        Session session = new Session(UUID.randomUUID(), user, Optional.empty(), "web-client", ClientKind.WEB,
+                SessionType.CLIENT, LicenseType.PERSONAL, true, false,
+                new ClientContext("", "", Optional.empty(), "host", "127.0.0.1", "plaintext"), "test", "code",
+                created, created, created.plus(Duration.ofDays(7)));
+        return new StoredSession(session, "secret-hash");
+    }
+}
