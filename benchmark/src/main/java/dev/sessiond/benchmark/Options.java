@@ -56,7 +56,7 @@ record Options(
               --paced D               measured time of the pass at 70 % of the maximum (default: 5s; --quick: 1s)
               --in-flight N           calls in flight in a maximum-throughput pass (default: 32)
               --connections N         HTTP/2 connections to the server (default: 4)
-              --flood-logins N        most password logins outstanding during the login flood (default: 64)
+              --flood-logins N        most password logins outstanding during the login flood (default: 256)
               --server-jvm-options S  JVM flags for the server, space-separated (default: none, as
                                       bin/sessiond runs it), e.g. "-Xmx256m -XX:+UseSerialGC"
               --out DIR               where report.md, report.json and the run's logs go (default: benchmark/target)
@@ -103,7 +103,7 @@ record Options(
         Duration paced = Duration.ofSeconds(quick ? 1 : 5);
         int inFlight = 32;
         int connections = 4;
-        int floodLogins = 64;
+        int floodLogins = 256;
         boolean profile = false;
         List<String> serverJvmOptions = List.of();
         Path out = Path.of("benchmark", "target");

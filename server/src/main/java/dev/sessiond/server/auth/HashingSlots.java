@@ -7,14 +7,17 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The bounded pool of password-hashing slots ({@link HashingLimits}). Each Argon2id hash holds
  * 19 MiB and a core for tens of milliseconds, so a flood of sign-ins must not start them all at
- * once: at most {@code concurrency} run, at most {@code queue} sign-ins wait (in arrival order)
- * for a slot, and any further sign-in is refused at once with RESOURCE_EXHAUSTED instead of
- * queueing without bound. Administrative hashing (new passwords, by authenticated
+ * once: at most {@code concurrency} run, and sign-ins wait (in arrival order) for a slot only
+ * while the queue is short enough — at most {@code queue} ahead, and a turn expected within
+ * {@code maxWait} at the pace recent hashes took (a moving average, so a machine slowed by
+ * other work admits fewer). Any further sign-in is refused at once with RESOURCE_EXHAUSTED
+ * instead of queueing without bound. Administrative hashing (new passwords, by authenticated
  * administrators) waits for a slot however long the queue. Thread-safe.
  */
 public final class HashingSlots {
@@ -28,9 +31,17 @@ public final class HashingSlots {
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
+    /** Moving average of how long a hash took, in nanoseconds; 0 until one was measured. */
+    private final AtomicLong averageHashNanos = new AtomicLong();
+    private final LongSupplier nanoTime;
 
     public HashingSlots(HashingLimits limits) {
+        this(limits, System::nanoTime);
+    }
+
+    HashingSlots(HashingLimits limits, LongSupplier nanoTime) {
         this.limits = requireNonNull(limits, "limits");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime");
         this.slots = new Semaphore(limits.concurrency(), true);
     }
 
@@ -46,7 +57,8 @@ public final class HashingSlots {
      */
     <T> T runOrRefuse(Supplier<T> hash) {
         long bound = (long) limits.concurrency() + limits.queue();
-        if (admitted.incrementAndGet() > bound) {
+        int ahead = admitted.getAndIncrement();
+        if (ahead >= bound || expectedWaitNanos(ahead) > limits.maxWait().toNanos()) {
             admitted.decrementAndGet();
             rejected.incrementAndGet();
             throw LimitExceededException.serverBusy(RETRY_AFTER);
@@ -56,6 +68,16 @@ public final class HashingSlots {
         } finally {
             admitted.decrementAndGet();
         }
+    }
+
+    /** How long a sign-in with {@code ahead} others hashing or waiting before it would wait for a slot. */
+    private long expectedWaitNanos(int ahead) {
+        int concurrency = limits.concurrency();
+        if (ahead < concurrency) {
+            return 0;
+        }
+        long rounds = (ahead - concurrency) / concurrency + 1L; // slots free up concurrency at a time
+        return rounds * averageHashNanos.get();
     }
 
     /** Runs an administrative hash in a slot, waiting as long as it takes. */
@@ -73,11 +95,19 @@ public final class HashingSlots {
         } finally {
             waiting.decrementAndGet();
         }
+        long start = nanoTime.getAsLong();
         try {
             return hash.get();
         } finally {
             slots.release();
+            measured(nanoTime.getAsLong() - start);
         }
+    }
+
+    /** Folds a hash's duration into the moving average (weight 1/8; the first one sets it). */
+    private void measured(long nanos) {
+        averageHashNanos.accumulateAndGet(Math.max(nanos, 0), (average, sample) ->
+                average == 0 ? sample : average + (sample - average) / 8);
     }
 
     /** Hashes running now. */

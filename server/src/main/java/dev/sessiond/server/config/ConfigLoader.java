@@ -173,7 +173,8 @@ public final class ConfigLoader {
                 transport(),
                 new HashingLimits(
                         integer(Setting.PASSWORD_HASH_CONCURRENCY, Runtime.getRuntime().availableProcessors(), 1, 1024),
-                        integer(Setting.PASSWORD_HASH_QUEUE, 512, 0, 100_000)));
+                        integer(Setting.PASSWORD_HASH_QUEUE, 512, 0, 100_000),
+                        duration(Setting.PASSWORD_HASH_MAX_WAIT, Duration.ofSeconds(1))));
     }
 
     private TransportSettings transport() {

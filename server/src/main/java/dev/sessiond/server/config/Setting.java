@@ -63,7 +63,9 @@ public enum Setting {
     MAX_RST_FRAMES("200", "HTTP/2 rapid-reset protection: a client resetting more streams than this per window is disconnected (0 = off)"),
     RST_FRAMES_WINDOW("30s", "the window of MAX_RST_FRAMES"),
     PASSWORD_HASH_CONCURRENCY("(number of processors)", "password hashes computed at once (each Argon2id hash takes 19 MiB)"),
-    PASSWORD_HASH_QUEUE("512", "sign-ins that may wait for a hashing slot; more are refused at once (RESOURCE_EXHAUSTED)");
+    PASSWORD_HASH_QUEUE("512", "sign-ins that may wait for a hashing slot; more are refused at once (RESOURCE_EXHAUSTED)"),
+    PASSWORD_HASH_MAX_WAIT("1s", "a sign-in waits for a hashing slot only if its turn is expected within this"
+            + " (at the pace of recent hashes); otherwise it is refused at once (RESOURCE_EXHAUSTED)");
 
     private final String defaultText;
     private final String description;

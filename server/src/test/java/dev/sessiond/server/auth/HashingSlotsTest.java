@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class HashingSlotsTest {
 
     @Test
     void signIn_whenEverySlotAndQueuePlaceIsTaken_isRefusedAtOnce() throws Exception {
-        HashingSlots slots = new HashingSlots(new HashingLimits(1, 1));
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 1, Duration.ofHours(1)));
         CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
         awaitUntil(() -> slots.running() == 1);
         CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
@@ -62,7 +63,7 @@ class HashingSlotsTest {
 
     @Test
     void administrativeHashing_waitsForASlotInsteadOfBeingRefused() throws Exception {
-        HashingSlots slots = new HashingSlots(new HashingLimits(1, 0));
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)));
         CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
         awaitUntil(() -> slots.running() == 1);
 
@@ -74,6 +75,29 @@ class HashingSlotsTest {
         assertThat(admin.get(10, TimeUnit.SECONDS)).isEqualTo("new password hash");
         assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("hashed");
         assertThat(slots.rejected()).isZero();
+    }
+
+    @Test
+    void signIn_whoseTurnIsExpectedLaterThanTheMaxWait_isRefusedAtOnce_thoughTheQueueHasRoom() throws Exception {
+        AtomicLong now = new AtomicLong();
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 100, Duration.ofMillis(100)), now::get);
+        // One hash measured at 60 ms sets the pace.
+        slots.runOrRefuse(() -> now.addAndGet(Duration.ofMillis(60).toNanos()));
+        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
+        awaitUntil(() -> slots.running() == 1);
+
+        // Next in line: its turn comes after one hash, ~60 ms: it waits.
+        CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(() -> "second"), threads);
+        awaitUntil(() -> slots.waiting() == 1);
+        // Behind it: after two hashes, ~120 ms, beyond the 100 ms allowed: refused, with 99 queue places free.
+        LimitExceededException refused = catchThrowableOfType(LimitExceededException.class,
+                () -> slots.runOrRefuse(() -> "never run"));
+
+        assertThat(refused.reason()).isEqualTo(Reason.LOGIN_THROTTLED);
+        assertThat(slots.rejected()).isEqualTo(1);
+        release.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("hashed");
+        assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo("second");
     }
 
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

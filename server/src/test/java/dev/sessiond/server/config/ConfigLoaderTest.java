@@ -169,6 +169,7 @@ class ConfigLoaderTest {
         assertThat(config.transport().maxRstFrames()).isEqualTo(200);
         assertThat(config.hashing().concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config.hashing().queue()).isEqualTo(512);
+        assertThat(config.hashing().maxWait()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @ParameterizedTest
@@ -182,7 +183,8 @@ class ConfigLoaderTest {
     void load_readsTheTransportAndOperationsSettings() {
         Config config = ConfigLoader.load(Map.of("SESSIOND_METRICS_PORT", "0", "SESSIOND_LOG_FORMAT", "JSON",
                 "SESSIOND_MAX_CONNECTION_IDLE", "5m", "SESSIOND_RST_FRAMES_WINDOW", "10s",
-                "SESSIOND_PASSWORD_HASH_CONCURRENCY", "3"), "--max-calls-per-connection", "7");
+                "SESSIOND_PASSWORD_HASH_CONCURRENCY", "3", "SESSIOND_PASSWORD_HASH_MAX_WAIT", "250ms"),
+                "--max-calls-per-connection", "7");
 
         assertThat(config.metricsPort()).isZero();
         assertThat(config.logFormat()).isEqualTo("json");
@@ -191,6 +193,7 @@ class ConfigLoaderTest {
         assertThat(config.transport().rstFramesWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.transport().maxConcurrentCallsPerConnection()).isEqualTo(7);
         assertThat(config.hashing().concurrency()).isEqualTo(3);
+        assertThat(config.hashing().maxWait()).isEqualTo(Duration.ofMillis(250));
     }
 
     @ParameterizedTest

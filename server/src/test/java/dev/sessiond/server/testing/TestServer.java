@@ -89,6 +89,8 @@ public final class TestServer implements AutoCloseable {
         env.put("SESSIOND_DATA_DIR", dir.resolve("data").toString());
         env.put("SESSIOND_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("SESSIOND_METRICS_PORT", "0"); // many servers share one machine
+        // Tests open hundreds of sessions at once on a busy machine; the hashing wait bound has tests of its own.
+        env.put("SESSIOND_PASSWORD_HASH_MAX_WAIT", "1h");
         TestDatabase.Store store = null;
         if (!settings.containsKey("SESSIOND_DB_URL")) {
             store = TestDatabase.create();
