@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -181,22 +183,39 @@ public final class TokenCodec {
                 "the token cannot be parsed (expected: a token issued by sessiond, sent as 'Bearer <token>')");
     }
 
-    private static byte[] mac(byte[] key, String signed) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+    /**
+     * HMAC-SHA-256 of {@code signed} with {@code key}. Every validation computes one, so each
+     * thread keeps a Mac per key: looking up the provider and scheduling the key cost more than
+     * the mac itself.
+     */
+    private byte[] mac(byte[] key, String signed) {
+        Map<byte[], Mac> macs = this.macs.get();
+        Mac mac = macs.get(key);
+        if (mac == null) {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is not available", e);
+            }
+            macs.put(key, mac); // keys live as long as the server: a handful per thread
         }
+        return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
     }
 
-    static String hashSecret(byte[] secret) {
+    /** Per-thread Macs, by key (identity: TokenKeys hands out the same array for a key every time). */
+    private final ThreadLocal<Map<byte[], Mac>> macs = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret));
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    });
+
+    static String hashSecret(byte[] secret) {
+        return HexFormat.of().formatHex(SHA256.get().digest(secret));
     }
 
     private static void writeUuid(DataOutputStream out, UUID id) throws IOException {

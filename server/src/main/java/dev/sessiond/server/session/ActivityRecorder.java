@@ -37,7 +37,13 @@ public final class ActivityRecorder {
 
     /** Remembers a use of the session at {@code time}. */
     public void record(UUID sessionId, Instant time) {
-        pending.merge(sessionId, time.toEpochMilli(), Math::max);
+        long millis = time.toEpochMilli();
+        Long known = pending.get(sessionId);
+        // A service validating many tokens uses its own session on every call: within one millisecond
+        // those uses need no write, and the lock-free read spares the map's per-entry lock.
+        if (known == null || known < millis) {
+            pending.merge(sessionId, millis, Math::max);
+        }
     }
 
     /** The latest use remembered but maybe not yet written. */

@@ -51,8 +51,8 @@ public final class SessionService implements UserSessionsCloser {
     /** Slack for an activity write that runs late on a busy server, on top of two write intervals. */
     static final Duration WRITE_DELAY_ALLOWANCE = Duration.ofSeconds(5);
 
-    /** The most sessions validation keeps in memory (about 1 KiB each). */
-    private static final int CACHE_ENTRIES = 200_000;
+    /** The most sessions validation keeps in memory (about 1 KiB each: at most ~100 MiB of heap). */
+    private static final int CACHE_ENTRIES = 100_000;
 
     /** The audit trail's authentication source of nested sessions. */
     public static final String AUTH_NESTED = "nested";
