@@ -1,4 +1,5 @@
-# Sourced by bin/sessiond, bin/test and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
+# Sourced by bin/sessiond, bin/benchmark, bin/test and .ci/run: exports JAVA_HOME pointing at a JDK >= 21,
+# and names the JVM flags the server runs with.
 # Keeps JAVA_HOME when it already is one; otherwise takes the newest JDK >= 21 found under
 # /usr/lib/jvm (Temurin 25 on the reference machine).
 
@@ -30,3 +31,9 @@ sessiond_pick_jdk() {
   fi
   export JAVA_HOME="$best"
 }
+
+# The server's JVM flags unless SESSIOND_JAVA_OPTS says otherwise (README "Production"): a heap
+# of at most 384 MiB keeps the process under 512 MiB resident (the JVM's default would grow the
+# heap to a quarter of the machine's memory), and running out of memory ends the process, so
+# that its supervisor restarts it rather than it limping on.
+SESSIOND_DEFAULT_JAVA_OPTS="-Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError"

@@ -51,14 +51,14 @@ record Options(
               --sessions N[,M]        stored-session counts (default: 10000,1000000; --quick: 10000)
               --api-sessions N        sessions opened through the API, whose tokens are validated
                                       (default: 5000; --quick: 1000); the rest are filler rows
-              --warmup D              unmeasured warm-up before each pass (default: 3s; --quick: 1s)
+              --warmup D              unmeasured warm-up before each pass (default: 3s; --quick: 2s)
               --duration D            measured time per operation (default: 10s; --quick: 2s)
               --paced D               measured time of the pass at 70 % of the maximum (default: 5s; --quick: 1s)
               --in-flight N           calls in flight in a maximum-throughput pass (default: 32)
               --connections N         HTTP/2 connections to the server (default: 4)
               --flood-logins N        most password logins outstanding during the login flood (default: 256)
-              --server-jvm-options S  JVM flags for the server, space-separated (default: none, as
-                                      bin/sessiond runs it), e.g. "-Xmx256m -XX:+UseSerialGC"
+              --server-jvm-options S  JVM flags for the server, space-separated (bin/benchmark passes
+                                      those bin/sessiond runs it with), e.g. "-Xmx256m -XX:+UseSerialGC"
               --out DIR               where report.md, report.json and the run's logs go (default: benchmark/target)
               --server-jar FILE       the packaged server (bin/benchmark passes server/target/sessiond-server.jar)
               --java FILE             the java launcher for the server (default: this JVM's)
@@ -98,7 +98,7 @@ record Options(
         String store = quick ? "h2" : "both";
         String sessions = quick ? "10000" : "10000,1000000";
         int apiSessions = quick ? 1_000 : 5_000;
-        Duration warmup = Duration.ofSeconds(quick ? 1 : 3);
+        Duration warmup = Duration.ofSeconds(quick ? 2 : 3);
         Duration measure = Duration.ofSeconds(quick ? 2 : 10);
         Duration paced = Duration.ofSeconds(quick ? 1 : 5);
         int inFlight = 32;
