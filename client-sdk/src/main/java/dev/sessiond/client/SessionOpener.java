@@ -23,4 +23,12 @@ public interface SessionOpener {
         requireNonNull(password, "password");
         return client -> OpenedSession.of(client.openSession(login, password));
     }
+
+    /** Signs a directory domain user in with their domain password ({@link SessiondClient#openSession(String, String, String)}). */
+    static SessionOpener password(String login, String password, String domain) {
+        requireNonNull(login, "login");
+        requireNonNull(password, "password");
+        requireNonNull(domain, "domain");
+        return client -> OpenedSession.of(client.openSession(login, password, domain));
+    }
 }

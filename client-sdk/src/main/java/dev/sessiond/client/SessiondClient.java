@@ -138,8 +138,23 @@ public final class SessiondClient implements AutoCloseable {
 
     /** Signs {@code login} in for this client's {@link #applicationId()}. */
     public OpenSessionResponse openSession(String login, String password) {
+        return openSession(login, password, "");
+    }
+
+    /**
+     * Signs a user of directory domain {@code domain} in with their domain password, for this
+     * client's {@link #applicationId()}: sessiond checks the password with an LDAP bind, and the
+     * session's user is {@code DOMAIN\}{@code user} (created on the first sign-in). {@code login}
+     * may be the bare user name, or {@code DOMAIN\}{@code user} / {@code user@domain} naming the
+     * same domain. Wrong password, unknown user and unknown domain are all
+     * {@code INVALID_CREDENTIALS}; a login and domain that disagree are {@code INVALID_ARGUMENT}
+     * (field {@code domain}).
+     *
+     * @param domain the domain, e.g. {@code CORP} or one of its aliases; empty for a local user
+     */
+    public OpenSessionResponse openSession(String login, String password, String domain) {
         return openSession(OpenSessionRequest.newBuilder()
-                .setLogin(login).setPassword(password).setApplicationId(applicationId).build());
+                .setLogin(login).setPassword(password).setDomain(domain).setApplicationId(applicationId).build());
     }
 
     public CompletableFuture<OpenSessionResponse> openSessionAsync(OpenSessionRequest request) {

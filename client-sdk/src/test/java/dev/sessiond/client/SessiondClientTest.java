@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessiond.proto.v1.ListUsersRequest;
 import dev.sessiond.proto.v1.ListUsersResponse;
+import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.Session;
 import dev.sessiond.proto.v1.User;
@@ -211,6 +212,25 @@ class SessiondClientTest {
             client.openSession("alice", "secret");
         }
         assertThat(applications).containsExactly("desktop-client");
+    }
+
+    @Test
+    void domainSignIn_sendsTheDomainWithLoginPasswordAndApplicationId() {
+        List<OpenSessionRequest> requests = new ArrayList<>();
+        fake.openSession = r -> {
+            requests.add(r);
+            return OpenSessionResponse.getDefaultInstance();
+        };
+
+        try (SessiondClient client = fake.client(b -> b.applicationId("desktop-client"))) {
+            client.openSession("alice", "domain-secret", "CORP");
+            client.openSession("bob", "local-secret");
+        }
+        assertThat(requests).containsExactly(
+                OpenSessionRequest.newBuilder().setLogin("alice").setPassword("domain-secret").setDomain("CORP")
+                        .setApplicationId("desktop-client").build(),
+                OpenSessionRequest.newBuilder().setLogin("bob").setPassword("local-secret")
+                        .setApplicationId("desktop-client").build());
     }
 
     @Test
