@@ -24,11 +24,17 @@ public interface SessionOpener {
         return client -> OpenedSession.of(client.openSession(login, password));
     }
 
-    /** Signs a directory domain user in with their domain password ({@link SessiondClient#openSession(String, String, String)}). */
+    /** Signs a directory domain user in with their domain password (OpenSession with {@code domain}). */
     static SessionOpener password(String login, String password, String domain) {
         requireNonNull(login, "login");
         requireNonNull(password, "password");
         requireNonNull(domain, "domain");
         return client -> OpenedSession.of(client.openSession(login, password, domain));
+    }
+
+    /** Signs in with Kerberos ({@link SessiondClient#openSessionWithKerberos}), with a fresh token each time. */
+    static SessionOpener kerberos(KerberosLogin login) {
+        requireNonNull(login, "login");
+        return client -> OpenedSession.of(client.openSessionWithKerberos(login));
     }
 }

@@ -140,6 +140,20 @@ class SessiondClientTest {
     }
 
     @Test
+    void windowsSignIn_isNeverRetried_forItsTokenIsSingleUse() {
+        fake.openSessionWindowsAuth = r -> {
+            throw Status.UNAVAILABLE.withDescription("store down").asRuntimeException();
+        };
+
+        try (SessiondClient client = fake.client(b -> b.maxAttempts(5))) {
+            assertThatThrownBy(() -> client.openSessionWindowsAuth(new byte[] {0x60, 0x01}))
+                    .isInstanceOfSatisfying(SessionException.class,
+                            e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
+        }
+        assertThat(fake.count("OpenSessionWindowsAuth")).isEqualTo(1);
+    }
+
+    @Test
     void oneAttempt_meansNoRetries() {
         fake.validate = r -> {
             throw Status.UNAVAILABLE.asRuntimeException();
