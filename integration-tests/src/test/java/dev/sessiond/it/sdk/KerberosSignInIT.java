@@ -1,0 +1,393 @@
+package dev.sessiond.it.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import dev.sessiond.client.KerberosException;
+import dev.sessiond.client.KerberosLogin;
+import dev.sessiond.client.OpenedSession;
+import dev.sessiond.client.SessionException;
+import dev.sessiond.client.SessionOpener;
+import dev.sessiond.client.SessiondClient;
+import dev.sessiond.proto.v1.CloseSessionRequest;
+import dev.sessiond.proto.v1.CloseSessionResponse;
+import dev.sessiond.proto.v1.ErrorReason;
+import dev.sessiond.proto.v1.OpenSessionWindowsAuthRequest;
+import dev.sessiond.proto.v1.OpenSessionWindowsAuthResponse;
+import dev.sessiond.proto.v1.SessionClientServiceGrpc;
+import dev.sessiond.proto.v1.User;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.security.auth.Subject;
+import javax.security.auth.kerberos.KerberosTicket;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code SessiondClient.openSessionWithKerberos} with real Kerberos: a KDC on loopback (realm
+ * EXAMPLE.TEST, which sessiond maps to domain EXAMPLE), keytabs and a ticket cache it issued,
+ * the JDK's own Kerberos login and GSS-API inside the SDK, and a real sessiond holding the
+ * service principal's keytab, with an LDAP directory for domain EXAMPLE.
+ *
+ * <p>The JDK keeps its Kerberos configuration ({@code java.security.krb5.conf}) JVM-wide, so
+ * this class is tagged {@code kerberos} and runs in a JVM of its own (a failsafe execution of
+ * its own, see integration-tests/pom.xml); it restores the property when it is done.
+ */
+@Tag("kerberos")
+class KerberosSignInIT {
+
+    private static final String SERVICE = "HTTP/localhost@EXAMPLE.TEST";
+
+    @TempDir
+    static Path shared;
+    static TestKdc kdc;
+    static TestDirectory directory;
+    static Path serviceKeytab;
+    static Path aliceKeytab;
+    static Path carolKeytab;
+    static String previousKrb5Conf;
+
+    @TempDir
+    Path dir;
+    SdkTestServer server;
+    SessiondClient client;
+
+    @BeforeAll
+    static void startKdcAndDirectory() throws Exception {
+        kdc = TestKdc.start("EXAMPLE.TEST");
+        serviceKeytab = shared.resolve("sessiond.keytab");
+        kdc.addPrincipalToKeytab("HTTP/localhost", serviceKeytab.toFile());
+        kdc.addPrincipal("HTTP/other", "other-service-password"); // a service, but not sessiond's
+        aliceKeytab = shared.resolve("alice.keytab");
+        kdc.addPrincipalToKeytab("alice", aliceKeytab.toFile());
+        carolKeytab = shared.resolve("carol.keytab");
+        kdc.addPrincipalToKeytab("carol", carolKeytab.toFile()); // known to the KDC, not to the directory
+        kdc.addPrincipal("bob", "bob-password");
+
+        Path krb5Conf = shared.resolve("krb5.conf");
+        Files.writeString(krb5Conf, kdc.krb5Conf());
+        previousKrb5Conf = System.setProperty("java.security.krb5.conf", krb5Conf.toString());
+
+        directory = TestDirectory.start(shared);
+        directory.addUser("alice", "unused-password", "Alice Liddell");
+        directory.addUser("bob", "unused-password", "Bob Builder");
+    }
+
+    @AfterAll
+    static void stopKdcAndDirectory() throws Exception {
+        if (previousKrb5Conf == null) {
+            System.clearProperty("java.security.krb5.conf");
+        } else {
+            System.setProperty("java.security.krb5.conf", previousKrb5Conf);
+        }
+        directory.close();
+        kdc.close();
+    }
+
+    @BeforeEach
+    void startServer() {
+        Map<String, String> settings = new HashMap<>(directory.settings("EXAMPLE"));
+        settings.put("SESSIOND_KERBEROS_KEYTAB", serviceKeytab.toString());
+        settings.put("SESSIOND_KERBEROS_PRINCIPAL", SERVICE);
+        server = SdkTestServer.start(dir, settings);
+        client = server.client(b -> b.applicationId("desktop-client"));
+    }
+
+    @AfterEach
+    void stopServer() {
+        client.close();
+        server.close();
+    }
+
+    /** The server's audit events of {@code kind} from Kerberos sign-ins, oldest first: their users. */
+    private List<String> kerberosEvents(String kind) {
+        return server.database().withHandle(h -> h.createQuery(
+                        "SELECT user_login FROM session_events WHERE kind = :kind AND auth_source = 'kerberos' ORDER BY id")
+                .bind("kind", kind).mapTo(String.class).list());
+    }
+
+    @Test
+    void keytab_signsTheClientPrincipalInAsItsDomainUser_withSpnego() {
+        OpenSessionWindowsAuthResponse opened = client.openSessionWithKerberos(
+                KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@EXAMPLE.TEST"));
+
+        User alice = opened.getSession().getUser();
+        assertThat(alice.getLogin()).isEqualTo("EXAMPLE\\alice");
+        assertThat(alice.getDisplayName()).as("from the domain's directory").isEqualTo("Alice Liddell");
+        assertThat(opened.getSession().getApplicationId()).isEqualTo("desktop-client");
+        assertThat(kerberosEvents("OPENED")).containsExactly("EXAMPLE\\\\alice");
+        assertThat(client.withToken(opened.getToken()).closeSession()).as("the token is a working session token").isTrue();
+    }
+
+    @Test
+    void eachSignIn_sendsAFreshToken_once() {
+        KerberosLogin alice = KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@EXAMPLE.TEST");
+
+        String first = client.openSessionWithKerberos(alice).getSession().getId();
+        String second = client.openSessionWithKerberos(alice).getSession().getId();
+
+        assertThat(second).isNotEqualTo(first);
+        // A token sent twice would be refused as a replay, and recorded as a failed login.
+        assertThat(kerberosEvents("OPENED")).hasSize(2);
+        assertThat(kerberosEvents("LOGIN_FAILED")).isEmpty();
+    }
+
+    @Test
+    void rawKerberosMechanism_signsInToo() {
+        OpenSessionWindowsAuthResponse opened = client.openSessionWithKerberos(
+                KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@EXAMPLE.TEST")
+                        .withMechanism(KerberosLogin.Mechanism.KERBEROS));
+
+        assertThat(opened.getSession().getUser().getLogin()).isEqualTo("EXAMPLE\\alice");
+    }
+
+    @Test
+    void hostBasedServiceName_findsTheServicePrincipalInTheDefaultRealm() {
+        OpenSessionWindowsAuthResponse opened = client.openSessionWithKerberos(
+                KerberosLogin.keytab("HTTP@localhost", aliceKeytab, "alice@EXAMPLE.TEST"));
+
+        assertThat(opened.getSession().getUser().getLogin()).isEqualTo("EXAMPLE\\alice");
+    }
+
+    @Test
+    void ticketCache_signsInTheCachesPrincipal() throws Exception {
+        Path cache = dir.resolve("krb5cc_bob");
+        kdc.writeTicketCache("bob", "bob-password", cache.toFile()); // what `kinit bob` does
+
+        OpenSessionWindowsAuthResponse opened = client.openSessionWithKerberos(KerberosLogin.ticketCache(SERVICE, cache));
+
+        assertThat(opened.getSession().getUser().getLogin()).isEqualTo("EXAMPLE\\bob");
+        assertThat(opened.getSession().getUser().getDisplayName()).isEqualTo("Bob Builder");
+    }
+
+    @Test
+    void aSubjectTheApplicationLoggedIn_signsIn_andStaysLoggedIn() throws Exception {
+        Subject subject = new Subject();
+        Configuration keytabLogin = new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                return new AppConfigurationEntry[] {new AppConfigurationEntry(
+                        "com.sun.security.auth.module.Krb5LoginModule", AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                        Map.of("useKeyTab", "true", "keyTab", aliceKeytab.toString(), "principal", "alice@EXAMPLE.TEST",
+                                "doNotPrompt", "true", "isInitiator", "true", "storeKey", "false"))};
+            }
+        };
+        LoginContext application = new LoginContext("orders", subject, callbacks -> {}, keytabLogin);
+        application.login();
+        try {
+            KerberosLogin alice = KerberosLogin.subject(SERVICE, subject);
+
+            assertThat(client.openSessionWithKerberos(alice).getSession().getUser().getLogin()).isEqualTo("EXAMPLE\\alice");
+            assertThat(client.openSessionWithKerberos(alice).getSession().getUser().getLogin()).isEqualTo("EXAMPLE\\alice");
+
+            assertThat(subject.getPrivateCredentials(KerberosTicket.class)).as("the application's TGT is still there")
+                    .anySatisfy(ticket -> assertThat(ticket.isDestroyed()).isFalse());
+        } finally {
+            application.logout();
+        }
+    }
+
+    @Test
+    void aKerberosOpener_opensTheSessionOfTheClientPrincipal() {
+        OpenedSession opened = SessionOpener.kerberos(KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@EXAMPLE.TEST"))
+                .open(client);
+
+        assertThat(opened.session().getUser().getLogin()).isEqualTo("EXAMPLE\\alice");
+    }
+
+    @Test
+    void ticketForAnotherServicePrincipal_isRefusedBySessiond_asInvalidCredentials() {
+        SessionException e = catchThrowableOfType(SessionException.class, () -> client.openSessionWithKerberos(
+                KerberosLogin.keytab("HTTP/other@EXAMPLE.TEST", aliceKeytab, "alice@EXAMPLE.TEST")));
+
+        assertThat(e.code()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_CREDENTIALS);
+        assertThat(kerberosEvents("LOGIN_FAILED")).hasSize(1);
+    }
+
+    @Test
+    void userUnknownToTheDomainsDirectory_isRefusedBySessiond_asInvalidCredentials() {
+        SessionException e = catchThrowableOfType(SessionException.class, () -> client.openSessionWithKerberos(
+                KerberosLogin.keytab(SERVICE, carolKeytab, "carol@EXAMPLE.TEST")));
+
+        assertThat(e.code()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_CREDENTIALS);
+        assertThat(kerberosEvents("LOGIN_FAILED")).containsExactly("EXAMPLE\\\\carol");
+    }
+
+    @Test
+    void servicePrincipalUnknownToTheKdc_failsOnTheClient_beforeAnythingIsSent() {
+        KerberosException e = catchThrowableOfType(KerberosException.class, () -> client.openSessionWithKerberos(
+                KerberosLogin.keytab("HTTP/nowhere@EXAMPLE.TEST", aliceKeytab, "alice@EXAMPLE.TEST")));
+
+        assertThat(e).hasMessageStartingWith("cannot make a token for HTTP/nowhere@EXAMPLE.TEST: ");
+        assertThat(e.getCause()).isInstanceOf(org.ietf.jgss.GSSException.class);
+        assertThat(kerberosEvents("LOGIN_FAILED")).isEmpty();
+    }
+
+    @Test
+    void keytabWithoutTheClientsKey_failsToLogIn_beforeAnythingIsSent() {
+        KerberosException e = catchThrowableOfType(KerberosException.class, () -> client.openSessionWithKerberos(
+                KerberosLogin.keytab(SERVICE, aliceKeytab, "bob@EXAMPLE.TEST")));
+
+        assertThat(e).hasMessageStartingWith("cannot log in to Kerberos as bob@EXAMPLE.TEST with the keytab " + aliceKeytab
+                + ": the keytab holds no key of bob@EXAMPLE.TEST");
+        assertThat(e.getCause()).isInstanceOf(javax.security.auth.login.LoginException.class);
+        assertThat(kerberosEvents("LOGIN_FAILED")).isEmpty();
+    }
+
+    @Test
+    void missingTicketCache_failsToLogIn() {
+        Path none = dir.resolve("no-such-cache");
+
+        KerberosException e = catchThrowableOfType(KerberosException.class,
+                () -> client.openSessionWithKerberos(KerberosLogin.ticketCache(SERVICE, none)));
+
+        assertThat(e).hasMessageStartingWith("cannot log in to Kerberos with the ticket cache " + none
+                + ": there is no such file");
+        assertThat(kerberosEvents("LOGIN_FAILED")).isEmpty();
+    }
+
+    @Test
+    void aServerWhoseAnswerDoesNotProveItsIdentity_isRefused_andTheSessionItOpenedIsClosed() throws Exception {
+        // An impostor between the SDK and sessiond: it passes the token on and the session back,
+        // but cannot make (here: spoils, or leaves out) the answer only the service's key can make.
+        for (UnaryOperator<ByteString> spoil : List.<UnaryOperator<ByteString>>of(
+                answer -> flipLastByte(answer), answer -> ByteString.EMPTY)) {
+            try (Impostor impostor = Impostor.start(server.target(), spoil);
+                    SessiondClient viaImpostor = SessiondClient.builder().target(impostor.target()).plaintext().build()) {
+                KerberosException e = catchThrowableOfType(KerberosException.class, () -> viaImpostor.openSessionWithKerberos(
+                        KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@EXAMPLE.TEST")));
+
+                assertThat(e).hasMessageContaining("prove").hasMessageEndingWith("the session it opened was closed");
+                assertThat(impostor.sessionIds).hasSize(1);
+                assertThat(server.eventKinds(impostor.sessionIds.get(0))).containsExactly("OPENED", "CLOSED");
+            }
+        }
+    }
+
+    private static ByteString flipLastByte(ByteString bytes) {
+        byte[] spoiled = bytes.toByteArray();
+        spoiled[spoiled.length - 1] ^= 0x01;
+        return ByteString.copyFrom(spoiled);
+    }
+
+    /**
+     * A SessionClientService that forwards OpenSessionWindowsAuth and CloseSession (with the
+     * caller's authorization) to sessiond, and hands back a spoiled mutual-authentication token.
+     */
+    private static final class Impostor extends SessionClientServiceGrpc.SessionClientServiceImplBase
+            implements AutoCloseable {
+
+        private static final Metadata.Key<String> AUTHORIZATION_HEADER =
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+        private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
+
+        final List<String> sessionIds = new CopyOnWriteArrayList<>();
+        private final ManagedChannel upstream;
+        private final UnaryOperator<ByteString> spoil;
+        private Server server;
+
+        private Impostor(ManagedChannel upstream, UnaryOperator<ByteString> spoil) {
+            this.upstream = upstream;
+            this.spoil = spoil;
+        }
+
+        static Impostor start(String sessiond, UnaryOperator<ByteString> spoil) throws IOException {
+            Impostor impostor = new Impostor(
+                    Grpc.newChannelBuilder(sessiond, InsecureChannelCredentials.create()).build(), spoil);
+            ServerInterceptor keepAuthorization = new ServerInterceptor() {
+                @Override
+                public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                        ServerCallHandler<Q, R> next) {
+                    String authorization = headers.get(AUTHORIZATION_HEADER);
+                    return Contexts.interceptCall(Context.current().withValue(AUTHORIZATION, authorization),
+                            call, headers, next);
+                }
+            };
+            impostor.server = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
+                    .addService(ServerInterceptors.intercept(impostor, keepAuthorization))
+                    .build().start();
+            return impostor;
+        }
+
+        String target() {
+            return InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+        }
+
+        private SessionClientServiceGrpc.SessionClientServiceBlockingStub sessiond() {
+            Metadata headers = new Metadata();
+            String authorization = AUTHORIZATION.get();
+            if (authorization != null) {
+                headers.put(AUTHORIZATION_HEADER, authorization);
+            }
+            return SessionClientServiceGrpc.newBlockingStub(upstream)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void openSessionWindowsAuth(OpenSessionWindowsAuthRequest request,
+                StreamObserver<OpenSessionWindowsAuthResponse> responses) {
+            try {
+                OpenSessionWindowsAuthResponse real = sessiond().openSessionWindowsAuth(request);
+                sessionIds.add(real.getSession().getId());
+                responses.onNext(real.toBuilder().setSpnegoResponse(spoil.apply(real.getSpnegoResponse())).build());
+                responses.onCompleted();
+            } catch (RuntimeException e) {
+                responses.onError(e);
+            }
+        }
+
+        @Override
+        public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> responses) {
+            try {
+                responses.onNext(sessiond().closeSession(request));
+                responses.onCompleted();
+            } catch (RuntimeException e) {
+                responses.onError(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            upstream.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
