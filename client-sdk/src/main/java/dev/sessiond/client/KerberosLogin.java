@@ -15,7 +15,7 @@ import javax.security.auth.Subject;
  * // a service account with a keytab of its own
  * KerberosLogin login = KerberosLogin.keytab("HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM",
  *         Path.of("/etc/orders/svc-orders.keytab"), "svc-orders@CORP.EXAMPLE.COM");
- * // a user who ran kinit, or is logged on to a domain-joined machine
+ * // a user who ran kinit
  * KerberosLogin login = KerberosLogin.ticketCache("HTTP@sessiond.corp.example.com");
  * }</pre>
  *
@@ -55,8 +55,8 @@ public record KerberosLogin(String servicePrincipal, Credentials credentials, Me
 
     /**
      * Signs in with the ticket-granting ticket in the default ticket cache: the file named by
-     * {@code KRB5CCNAME}, else {@code /tmp/krb5cc_<uid>} (on Windows, the logon session's
-     * tickets, if the registry allows the JDK to read them). The cache's principal signs in.
+     * {@code KRB5CCNAME}, else {@code /tmp/krb5cc_<uid>}. The JDK reads file caches only, not
+     * {@code KEYRING:} or {@code KCM:} ones. The cache's principal signs in.
      */
     public static KerberosLogin ticketCache(String servicePrincipal) {
         return new KerberosLogin(servicePrincipal, new TicketCache(Optional.empty()), Mechanism.SPNEGO);

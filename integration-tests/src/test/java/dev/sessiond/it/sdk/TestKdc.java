@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 import org.apache.kerby.kerberos.kerb.KrbException;
 import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadmin;
 import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadminImpl;
@@ -79,11 +80,16 @@ final class TestKdc implements AutoCloseable {
         client.storeTicket(client.requestTgt(name + "@" + realm, password), cache);
     }
 
-    /** A krb5.conf for this KDC alone, its realm the default one. */
+    /**
+     * A krb5.conf for this KDC alone: its realm is the default one, and the realm of hosts in
+     * the DNS domain of the same name (realm CORP.EXAMPLE.COM: hosts *.corp.example.com), which
+     * are taken as written, not looked up.
+     */
     String krb5Conf() {
         return "[libdefaults]\n  default_realm = " + realm + "\n  udp_preference_limit = 1\n"
                 + "  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  dns_canonicalize_hostname = false\n"
-                + "[realms]\n  " + realm + " = {\n    kdc = 127.0.0.1:" + port + "\n  }\n";
+                + "[realms]\n  " + realm + " = {\n    kdc = 127.0.0.1:" + port + "\n  }\n"
+                + "[domain_realm]\n  ." + realm.toLowerCase(Locale.ROOT) + " = " + realm + "\n";
     }
 
     @Override
