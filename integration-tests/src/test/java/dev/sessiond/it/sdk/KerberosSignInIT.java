@@ -38,6 +38,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ import javax.security.auth.kerberos.KerberosTicket;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
+import org.ietf.jgss.GSSException;
+import org.ietf.jgss.Oid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,25 +161,33 @@ class KerberosSignInIT {
     }
 
     @Test
-    void eachSignIn_sendsAFreshToken_once() {
+    void eachSignIn_sendsAFreshToken_once() throws Exception {
         KerberosLogin alice = KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@CORP.EXAMPLE.COM");
+        try (Relay relay = Relay.start(server.target(), UnaryOperator.identity()); SessiondClient viaRelay = relay.client()) {
 
-        String first = client.openSessionWithKerberos(alice).getSession().getId();
-        String second = client.openSessionWithKerberos(alice).getSession().getId();
+            viaRelay.openSessionWithKerberos(alice);
+            viaRelay.openSessionWithKerberos(alice);
 
-        assertThat(second).isNotEqualTo(first);
-        // A token sent twice would be refused as a replay, and recorded as a failed login.
+            assertThat(relay.tokens).hasSize(2).doesNotHaveDuplicates();
+        }
         assertThat(kerberosEvents("OPENED")).isEqualTo(2);
         assertThat(kerberosEvents("LOGIN_FAILED")).isZero();
     }
 
     @Test
-    void rawKerberosMechanism_signsInToo() {
-        OpenSessionWindowsAuthResponse opened = client.openSessionWithKerberos(
-                KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@CORP.EXAMPLE.COM")
-                        .withMechanism(KerberosLogin.Mechanism.KERBEROS));
+    void theMechanism_isSpnegoUnlessKerberosIsAskedFor() throws Exception {
+        KerberosLogin alice = KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@CORP.EXAMPLE.COM");
+        try (Relay relay = Relay.start(server.target(), UnaryOperator.identity()); SessiondClient viaRelay = relay.client()) {
 
-        assertThat(opened.getSession().getUser().getLogin()).isEqualTo("CORP\\alice");
+            User viaSpnego = viaRelay.openSessionWithKerberos(alice).getSession().getUser();
+            User viaKerberos = viaRelay.openSessionWithKerberos(alice.withMechanism(KerberosLogin.Mechanism.KERBEROS))
+                    .getSession().getUser();
+
+            assertThat(relay.tokens).extracting(KerberosSignInIT::mechanismOf)
+                    .containsExactly("1.3.6.1.5.5.2", "1.2.840.113554.1.2.2");
+            assertThat(viaSpnego.getLogin()).isEqualTo("CORP\\alice");
+            assertThat(viaKerberos.getId()).isEqualTo(viaSpnego.getId());
+        }
     }
 
     @Test
@@ -292,8 +303,7 @@ class KerberosSignInIT {
         // but cannot make (here: spoils, or leaves out) the answer only the service's key can make.
         for (UnaryOperator<ByteString> spoil : List.<UnaryOperator<ByteString>>of(
                 answer -> flipLastByte(answer), answer -> ByteString.EMPTY)) {
-            try (Impostor impostor = Impostor.start(server.target(), spoil);
-                    SessiondClient viaImpostor = SessiondClient.builder().target(impostor.target()).plaintext().build()) {
+            try (Relay impostor = Relay.start(server.target(), spoil); SessiondClient viaImpostor = impostor.client()) {
                 KerberosException e = catchThrowableOfType(KerberosException.class, () -> viaImpostor.openSessionWithKerberos(
                         KerberosLogin.keytab(SERVICE, aliceKeytab, "alice@CORP.EXAMPLE.COM")));
 
@@ -322,6 +332,18 @@ class KerberosSignInIT {
                 .getLogin()).isEqualTo("CORP\\alice");
     }
 
+    /** The mechanism of a GSS-API initial context token (RFC 2743 3.1: tag 0x60, length, mechanism OID, ...). */
+    private static String mechanismOf(ByteString token) {
+        byte[] bytes = token.toByteArray();
+        assertThat(bytes[0]).as("GSS-API initial context token tag").isEqualTo((byte) 0x60);
+        int oid = (bytes[1] & 0x80) == 0 ? 2 : 2 + (bytes[1] & 0x7f);
+        try {
+            return new Oid(Arrays.copyOfRange(bytes, oid, oid + 2 + bytes[oid + 1])).toString();
+        } catch (GSSException e) {
+            throw new AssertionError("not a mechanism OID: " + e.getMessage(), e);
+        }
+    }
+
     private static ByteString flipLastByte(ByteString bytes) {
         byte[] spoiled = bytes.toByteArray();
         spoiled[spoiled.length - 1] ^= 0x01;
@@ -329,29 +351,32 @@ class KerberosSignInIT {
     }
 
     /**
-     * A SessionClientService that forwards OpenSessionWindowsAuth and CloseSession (with the
-     * caller's authorization) to sessiond, and hands back a spoiled mutual-authentication token.
+     * A SessionClientService between the SDK and sessiond: forwards OpenSessionWindowsAuth and
+     * CloseSession (with the caller's authorization), records the tokens it forwards and the
+     * sessions opened, and hands back sessiond's mutual-authentication token as {@code answer}
+     * makes it: unchanged (a recording relay), or spoiled (an impostor).
      */
-    private static final class Impostor extends SessionClientServiceGrpc.SessionClientServiceImplBase
+    private static final class Relay extends SessionClientServiceGrpc.SessionClientServiceImplBase
             implements AutoCloseable {
 
         private static final Metadata.Key<String> AUTHORIZATION_HEADER =
                 Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
         private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
 
+        final List<ByteString> tokens = new CopyOnWriteArrayList<>();
         final List<String> sessionIds = new CopyOnWriteArrayList<>();
         private final ManagedChannel upstream;
-        private final UnaryOperator<ByteString> spoil;
+        private final UnaryOperator<ByteString> answer;
         private Server server;
 
-        private Impostor(ManagedChannel upstream, UnaryOperator<ByteString> spoil) {
+        private Relay(ManagedChannel upstream, UnaryOperator<ByteString> answer) {
             this.upstream = upstream;
-            this.spoil = spoil;
+            this.answer = answer;
         }
 
-        static Impostor start(String sessiond, UnaryOperator<ByteString> spoil) throws IOException {
-            Impostor impostor = new Impostor(
-                    Grpc.newChannelBuilder(sessiond, InsecureChannelCredentials.create()).build(), spoil);
+        static Relay start(String sessiond, UnaryOperator<ByteString> answer) throws IOException {
+            Relay relay = new Relay(
+                    Grpc.newChannelBuilder(sessiond, InsecureChannelCredentials.create()).build(), answer);
             ServerInterceptor keepAuthorization = new ServerInterceptor() {
                 @Override
                 public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -361,15 +386,17 @@ class KerberosSignInIT {
                             call, headers, next);
                 }
             };
-            impostor.server = NettyServerBuilder.forAddress(
+            relay.server = NettyServerBuilder.forAddress(
                             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
-                    .addService(ServerInterceptors.intercept(impostor, keepAuthorization))
+                    .addService(ServerInterceptors.intercept(relay, keepAuthorization))
                     .build().start();
-            return impostor;
+            return relay;
         }
 
-        String target() {
-            return InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+        /** A client of sessiond through this relay. */
+        SessiondClient client() {
+            return SessiondClient.builder().target(InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort())
+                    .plaintext().build();
         }
 
         private SessionClientServiceGrpc.SessionClientServiceBlockingStub sessiond() {
@@ -386,10 +413,11 @@ class KerberosSignInIT {
         @Override
         public void openSessionWindowsAuth(OpenSessionWindowsAuthRequest request,
                 StreamObserver<OpenSessionWindowsAuthResponse> responses) {
+            tokens.add(request.getSpnegoToken());
             try {
                 OpenSessionWindowsAuthResponse real = sessiond().openSessionWindowsAuth(request);
                 sessionIds.add(real.getSession().getId());
-                responses.onNext(real.toBuilder().setSpnegoResponse(spoil.apply(real.getSpnegoResponse())).build());
+                responses.onNext(real.toBuilder().setSpnegoResponse(answer.apply(real.getSpnegoResponse())).build());
                 responses.onCompleted();
             } catch (RuntimeException e) {
                 responses.onError(e);
