@@ -15,7 +15,13 @@ import java.util.Map;
  * ({@code STORE_UNAVAILABLE}), so the call may well not have happened. Calls that create
  * something (OpenSession, AddSession, CreateUser, nested tokens, the configuration version)
  * or whose answer would change on a repeat (close, remove, delete: {@code was_open};
- * SetSessionIsActive: {@code changed}) are never retried.
+ * SetSessionIsActive: {@code changed}) are never retried. OpenSessionWindowsAuth least of all:
+ * its Kerberos token is single-use, and a second sending is refused as a replay
+ * ({@code INVALID_CREDENTIALS}), which would hide the real failure.
+ *
+ * <p>gRPC's transparent retry still applies to every call, but only to attempts that never
+ * reached the server's application (a stream the server refused, a connection that failed
+ * before the request went out), so no token reaches sessiond twice.
  */
 final class RetryConfig {
 

@@ -23,4 +23,18 @@ public interface SessionOpener {
         requireNonNull(password, "password");
         return client -> OpenedSession.of(client.openSession(login, password));
     }
+
+    /** Signs a directory domain user in with their domain password (OpenSession with {@code domain}). */
+    static SessionOpener password(String login, String password, String domain) {
+        requireNonNull(login, "login");
+        requireNonNull(password, "password");
+        requireNonNull(domain, "domain");
+        return client -> OpenedSession.of(client.openSession(login, password, domain));
+    }
+
+    /** Signs in with Kerberos ({@link SessiondClient#openSessionWithKerberos}), with a fresh token each time. */
+    static SessionOpener kerberos(KerberosLogin login) {
+        requireNonNull(login, "login");
+        return client -> OpenedSession.of(client.openSessionWithKerberos(login));
+    }
 }

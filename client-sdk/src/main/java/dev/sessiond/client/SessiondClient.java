@@ -138,8 +138,23 @@ public final class SessiondClient implements AutoCloseable {
 
     /** Signs {@code login} in for this client's {@link #applicationId()}. */
     public OpenSessionResponse openSession(String login, String password) {
+        return openSession(login, password, "");
+    }
+
+    /**
+     * Signs a user of directory domain {@code domain} in with their domain password, for this
+     * client's {@link #applicationId()}: sessiond checks the password with an LDAP bind, and the
+     * session's user is {@code DOMAIN\}{@code user} (created on the first sign-in). {@code login}
+     * may be the bare user name, or {@code DOMAIN\}{@code user} / {@code user@domain} naming the
+     * same domain. Wrong password, unknown user and unknown domain are all
+     * {@code INVALID_CREDENTIALS}; a login and domain that disagree are {@code INVALID_ARGUMENT}
+     * (field {@code domain}).
+     *
+     * @param domain the domain, e.g. {@code CORP} or one of its aliases; empty for a local user
+     */
+    public OpenSessionResponse openSession(String login, String password, String domain) {
         return openSession(OpenSessionRequest.newBuilder()
-                .setLogin(login).setPassword(password).setApplicationId(applicationId).build());
+                .setLogin(login).setPassword(password).setDomain(domain).setApplicationId(applicationId).build());
     }
 
     public CompletableFuture<OpenSessionResponse> openSessionAsync(OpenSessionRequest request) {
@@ -157,6 +172,36 @@ public final class SessiondClient implements AutoCloseable {
     public OpenSessionWindowsAuthResponse openSessionWindowsAuth(byte[] spnegoToken) {
         return openSessionWindowsAuth(OpenSessionWindowsAuthRequest.newBuilder()
                 .setSpnegoToken(ByteString.copyFrom(spnegoToken)).setApplicationId(applicationId).build());
+    }
+
+    /**
+     * Signs in with the JVM's Kerberos credentials, for this client's {@link #applicationId()}:
+     * logs in as {@code login} says (a keytab, a ticket cache or a {@code Subject} of yours),
+     * makes a SPNEGO (or Kerberos) token for sessiond's service principal, sends it in one
+     * {@code OpenSessionWindowsAuth} call, and checks sessiond's {@code spnego_response}, so
+     * that the session is known to come from the service the principal names (mutual
+     * authentication). The session's user is {@code DOMAIN\}{@code user} for the client
+     * principal {@code user@REALM}.
+     *
+     * <pre>{@code
+     * OpenSessionWindowsAuthResponse opened = sessiond.openSessionWithKerberos(KerberosLogin.keytab(
+     *         "HTTP/sessiond.corp.example.com@CORP.EXAMPLE.COM",
+     *         Path.of("/etc/orders/svc-orders.keytab"), "svc-orders@CORP.EXAMPLE.COM"));
+     * }</pre>
+     *
+     * <p>Blocks for the KDC's answers as well as sessiond's (the KDC's timeouts are those of the
+     * JVM's Kerberos configuration). The token is sent once and never retried: sessiond would
+     * refuse a second sending as a replay. Calling again makes a fresh token. (With a channel
+     * of your own, {@link SessiondClientBuilder#channel}, keep {@code OpenSessionWindowsAuth}
+     * out of its retry policy.)
+     *
+     * @throws KerberosException if Kerberos fails on this side: no login, no ticket for the
+     *     service, or a server that does not prove its identity (its session is then closed)
+     * @throws SessionException if sessiond refuses the sign-in, e.g. {@code INVALID_CREDENTIALS}
+     *     for a ticket made for another service principal or a user unknown to the domain
+     */
+    public OpenSessionWindowsAuthResponse openSessionWithKerberos(KerberosLogin login) {
+        return new KerberosSignIn(login).open(this);
     }
 
     public CompletableFuture<OpenSessionWindowsAuthResponse> openSessionWindowsAuthAsync(

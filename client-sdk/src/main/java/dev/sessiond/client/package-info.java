@@ -4,6 +4,8 @@
  * <ul>
  *   <li>{@link dev.sessiond.client.SessiondClient}: typed calls of every sessiond RPC, failures as
  *       {@link dev.sessiond.client.SessionException}, list RPCs as {@link dev.sessiond.client.Paged};
+ *       Windows (Kerberos/SPNEGO) sign-in with the JVM's Kerberos credentials, see
+ *       {@link dev.sessiond.client.KerberosLogin};
  *   <li>{@link dev.sessiond.client.SessiondClientInterceptor}: the token and the caller's
  *       {@link dev.sessiond.client.ClientCulture} on every call, keys in
  *       {@link dev.sessiond.client.SessiondMetadata};

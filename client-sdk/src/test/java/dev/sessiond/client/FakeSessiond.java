@@ -6,6 +6,8 @@ import dev.sessiond.proto.v1.ListUsersRequest;
 import dev.sessiond.proto.v1.ListUsersResponse;
 import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
+import dev.sessiond.proto.v1.OpenSessionWindowsAuthRequest;
+import dev.sessiond.proto.v1.OpenSessionWindowsAuthResponse;
 import dev.sessiond.proto.v1.SessionClientServiceGrpc;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc;
 import dev.sessiond.proto.v1.UpdateLastActivityRequest;
@@ -48,6 +50,8 @@ final class FakeSessiond implements AutoCloseable {
     volatile Function<OpenSessionRequest, OpenSessionResponse> openSession =
             r -> OpenSessionResponse.newBuilder().setToken("token-" + UUID.randomUUID())
                     .setSession(dev.sessiond.proto.v1.Session.newBuilder().setId(UUID.randomUUID().toString())).build();
+    volatile Function<OpenSessionWindowsAuthRequest, OpenSessionWindowsAuthResponse> openSessionWindowsAuth =
+            r -> OpenSessionWindowsAuthResponse.getDefaultInstance();
     volatile Function<CloseSessionRequest, CloseSessionResponse> closeSession =
             r -> CloseSessionResponse.newBuilder().setWasOpen(true).build();
     volatile Function<ValidateAndGetSessionRequest, ValidateAndGetSessionResponse> validate =
@@ -116,6 +120,12 @@ final class FakeSessiond implements AutoCloseable {
         @Override
         public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> responses) {
             answer(openSession, request, responses);
+        }
+
+        @Override
+        public void openSessionWindowsAuth(OpenSessionWindowsAuthRequest request,
+                StreamObserver<OpenSessionWindowsAuthResponse> responses) {
+            answer(openSessionWindowsAuth, request, responses);
         }
 
         @Override

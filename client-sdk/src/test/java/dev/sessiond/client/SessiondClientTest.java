@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessiond.proto.v1.ListUsersRequest;
 import dev.sessiond.proto.v1.ListUsersResponse;
+import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.Session;
 import dev.sessiond.proto.v1.User;
@@ -139,6 +140,20 @@ class SessiondClientTest {
     }
 
     @Test
+    void windowsSignIn_isNeverRetried_forItsTokenIsSingleUse() {
+        fake.openSessionWindowsAuth = r -> {
+            throw Status.UNAVAILABLE.withDescription("store down").asRuntimeException();
+        };
+
+        try (SessiondClient client = fake.client(b -> b.maxAttempts(5))) {
+            assertThatThrownBy(() -> client.openSessionWindowsAuth(new byte[] {0x60, 0x01}))
+                    .isInstanceOfSatisfying(SessionException.class,
+                            e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
+        }
+        assertThat(fake.count("OpenSessionWindowsAuth")).isEqualTo(1);
+    }
+
+    @Test
     void oneAttempt_meansNoRetries() {
         fake.validate = r -> {
             throw Status.UNAVAILABLE.asRuntimeException();
@@ -211,6 +226,25 @@ class SessiondClientTest {
             client.openSession("alice", "secret");
         }
         assertThat(applications).containsExactly("desktop-client");
+    }
+
+    @Test
+    void domainSignIn_sendsTheDomainWithLoginPasswordAndApplicationId() {
+        List<OpenSessionRequest> requests = new ArrayList<>();
+        fake.openSession = r -> {
+            requests.add(r);
+            return OpenSessionResponse.getDefaultInstance();
+        };
+
+        try (SessiondClient client = fake.client(b -> b.applicationId("desktop-client"))) {
+            client.openSession("alice", "domain-secret", "CORP");
+            client.openSession("bob", "local-secret");
+        }
+        assertThat(requests).containsExactly(
+                OpenSessionRequest.newBuilder().setLogin("alice").setPassword("domain-secret").setDomain("CORP")
+                        .setApplicationId("desktop-client").build(),
+                OpenSessionRequest.newBuilder().setLogin("bob").setPassword("local-secret")
+                        .setApplicationId("desktop-client").build());
     }
 
     @Test

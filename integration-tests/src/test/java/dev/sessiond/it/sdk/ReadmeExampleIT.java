@@ -21,17 +21,12 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,30 +37,11 @@ class ReadmeExampleIT {
     Path dir;
 
     @Test
-    void theReadmesSdkExample_isTheCompiledExample() throws IOException {
-        String readme = Files.readString(Path.of(System.getProperty("sessiond.readme", "../README.md")),
-                StandardCharsets.UTF_8);
-        String example = Files.readString(Path.of(System.getProperty("sessiond.sdk.example",
-                "src/test/java/dev/sessiond/it/sdk/ReadmeExample.java")), StandardCharsets.UTF_8);
+    void theReadmesSdkExample_isTheCompiledExample() {
+        assertThat(Readme.javaBlock("SDK")).as("README.md's '## SDK' section has a java code block").isPresent();
+        assertThat(Readme.markedCode("ReadmeExample")).as("ReadmeExample.java has the README markers").isPresent();
 
-        Matcher section = Pattern.compile("(?s)\n## SDK\n(.*?)(\n## |\\z)").matcher(readme);
-        assertThat(section.find()).as("README.md has a '## SDK' section").isTrue();
-        Matcher block = Pattern.compile("(?s)```java\n(.*?)```").matcher(section.group(1));
-        assertThat(block.find()).as("the SDK section has a java code block").isTrue();
-        Matcher marked = Pattern.compile("(?s)// README:begin\n(.*?)[ \t]*// README:end").matcher(example);
-        assertThat(marked.find()).as("ReadmeExample.java has the README markers").isTrue();
-
-        assertThat(block.group(1)).isEqualTo(dedent(marked.group(1)));
-    }
-
-    /** {@code text} without the indentation its non-blank lines share (the class body's). */
-    private static String dedent(String text) {
-        List<String> lines = text.lines().toList();
-        int indent = lines.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        StringBuilder out = new StringBuilder();
-        lines.forEach(l -> out.append(l.isBlank() ? "" : l.substring(indent)).append('\n'));
-        return out.toString();
+        assertThat(Readme.javaBlock("SDK")).isEqualTo(Readme.markedCode("ReadmeExample"));
     }
 
     @Test
