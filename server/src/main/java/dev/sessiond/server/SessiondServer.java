@@ -133,7 +133,7 @@ public final class SessiondServer implements AutoCloseable {
             throw new IOException("a directory trust store is unusable: " + e.getMessage(), e);
         }
         LoginThrottle throttle = new LoginThrottle(store.jdbi(), config.throttlePolicy());
-        SignInService signIn = new SignInService(users, domains, sessions, throttle, audit, store.jdbi(), clock,
+        SignInService signIn = new SignInService(users, domains, sessions, throttle, hashing, audit, store.jdbi(), clock,
                 counters);
         reaper = new SessionReaper(store.jdbi(), sessions, activity, audit, config.reaper(), clock, counters);
         AdminBootstrap.run(users, config.adminLogin(), config.adminPassword(), stderr);

@@ -50,12 +50,35 @@ public final class HashingSlots {
     }
 
     /**
-     * Runs a sign-in's hash in a slot, waiting behind at most {@code queue} others.
+     * A sign-in's place in line for a hash, taken before the sign-in does anything else (reads
+     * the store, say), so that a refused sign-in costs next to nothing. The hash this thread
+     * runs while holding it uses the place; close it when the sign-in is over.
+     */
+    public final class Place implements AutoCloseable {
+        private boolean closed;
+
+        private Place() {}
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                held.remove();
+                admitted.decrementAndGet();
+            }
+        }
+    }
+
+    /** The place the current thread's sign-in holds, if any. */
+    private final ThreadLocal<Place> held = new ThreadLocal<>();
+
+    /**
+     * Takes a place in line for this thread's sign-in.
      *
      * @throws LimitExceededException LOGIN_THROTTLED (RESOURCE_EXHAUSTED) with a short retry delay when
-     *     the slots and the queue are full
+     *     the queue is full or the sign-in's turn would come later than the longest wait allowed
      */
-    <T> T runOrRefuse(Supplier<T> hash) {
+    public Place reserve() {
         long bound = (long) limits.concurrency() + limits.queue();
         int ahead = admitted.getAndIncrement();
         if (ahead >= bound || expectedWaitNanos(ahead) > limits.maxWait().toNanos()) {
@@ -63,10 +86,22 @@ public final class HashingSlots {
             rejected.incrementAndGet();
             throw LimitExceededException.serverBusy(RETRY_AFTER);
         }
-        try {
+        Place place = new Place();
+        held.set(place);
+        return place;
+    }
+
+    /**
+     * Runs a sign-in's hash in a slot: in the place this thread reserved, or in one taken now.
+     *
+     * @throws LimitExceededException as {@link #reserve()}, when no place was reserved
+     */
+    <T> T runOrRefuse(Supplier<T> hash) {
+        if (held.get() != null) {
             return inSlot(hash);
-        } finally {
-            admitted.decrementAndGet();
+        }
+        try (Place place = reserve()) {
+            return inSlot(hash);
         }
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sessiond.server.audit.AuditEvent;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.EventKind;
+import dev.sessiond.server.auth.HashingSlots;
 import dev.sessiond.server.auth.LoginThrottle;
 import dev.sessiond.server.auth.domain.DomainLogin;
 import dev.sessiond.server.auth.domain.DomainSignIn;
@@ -44,9 +45,11 @@ public final class SignInService {
     private final Jdbi jdbi;
     private final Clock clock;
     private final SessionRecorder recorder;
+    private final HashingSlots hashing;
 
     public SignInService(UserService users, DomainSignIn domains, SessionService sessions, LoginThrottle throttle,
-            AuditLog audit, Jdbi jdbi, Clock clock, SessionRecorder recorder) {
+            HashingSlots hashing, AuditLog audit, Jdbi jdbi, Clock clock, SessionRecorder recorder) {
+        this.hashing = requireNonNull(hashing, "hashing");
         this.users = requireNonNull(users, "users");
         this.domains = requireNonNull(domains, "domains");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -67,7 +70,11 @@ public final class SignInService {
         // One throttle per canonical login: the DOMAIN-qualified login for domain logins, whatever its spelling.
         String key = UserService.loginKey(domainLogin.map(DomainLogin::login).orElse(login));
         User user;
+        HashingSlots.Place place = null;
         try {
+            if (domainLogin.isEmpty()) {
+                place = hashing.reserve(); // a flood beyond the hashing capacity is turned away before any store access
+            }
             throttle.check(key, clock.instant());
             user = domainLogin.isPresent()
                     ? domains.authenticate(domainLogin.get(), password, client.anonymousActor())
@@ -83,6 +90,10 @@ public final class SignInService {
                 throttle.recordFailure(key, clock.instant());
             }
             throw refused;
+        } finally {
+            if (place != null) {
+                place.close();
+            }
         }
         throttle.recordSuccess(key, clock.instant());
         // Licence and session-limit denials below are not failed logins: nothing is counted.

@@ -100,6 +100,23 @@ class HashingSlotsTest {
         assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo("second");
     }
 
+    @Test
+    void aPlaceReservedBeforehand_isTheOneTheHashUses_andIsFreedOnClose() throws Exception {
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)));
+
+        try (HashingSlots.Place place = slots.reserve()) {
+            // Another sign-in finds the only place taken before it reads anything.
+            LimitExceededException refused = CompletableFuture.supplyAsync(() -> catchThrowableOfType(
+                    LimitExceededException.class, slots::reserve), threads).get(10, TimeUnit.SECONDS);
+            assertThat(refused).isNotNull();
+            assertThat(slots.runOrRefuse(() -> "hashed in the reserved place")).isEqualTo("hashed in the reserved place");
+        }
+
+        try (HashingSlots.Place again = slots.reserve()) {
+            assertThat(slots.rejected()).as("free again once closed").isEqualTo(1);
+        }
+    }
+
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) { // bounded: 5 s
             Thread.sleep(10);
