@@ -44,6 +44,13 @@ public final class PasswordHasher {
     private final SecureRandom random = new SecureRandom();
     /** Verified against when the login is unknown, so that a miss costs as much as a hit. */
     private final String decoy;
+    /**
+     * Argon2's 1 KiB memory blocks, reused from hash to hash (cleared before reuse): each hash
+     * otherwise allocates 19 MiB of short-lived arrays, which the garbage collector copies
+     * whenever a young collection catches a hash running. Keeps at most one hash's worth of
+     * blocks per hashing slot (per processor when unbounded).
+     */
+    private final Argon2BytesGenerator.BlockPool blocks;
 
     /** A hasher without bounds on concurrent hashing, for tools and tests. */
     public PasswordHasher(Cost cost) {
@@ -53,6 +60,8 @@ public final class PasswordHasher {
     public PasswordHasher(Cost cost, HashingSlots slots) {
         this.cost = requireNonNull(cost, "cost");
         this.slots = requireNonNull(slots, "slots");
+        int pooledHashes = Math.min(slots.limits().concurrency(), Runtime.getRuntime().availableProcessors());
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(pooledHashes * cost.memoryKiB());
         this.decoy = hash("decoy password for unknown logins");
     }
 
@@ -96,13 +105,14 @@ public final class PasswordHasher {
         verify(password, decoy);
     }
 
-    private static byte[] derive(String password, byte[] salt, Cost cost, int length) {
+    private byte[] derive(String password, byte[] salt, Cost cost, int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(cost.memoryKiB())
                 .withIterations(cost.iterations())
                 .withParallelism(cost.parallelism())
                 .withSalt(salt)
+                .withBlockPool(blocks)
                 .build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);
