@@ -125,33 +125,34 @@ final class SessionCache implements ChangeNotices.Listener {
             return;
         }
         List<UUID> changed = List.copyOf(ids);
-        Runnable evict = () -> changed.forEach(this::evict);
-        evict.run();
-        handle.afterCommit(evict);
-        handle.afterRollback(evict);
         List<String> messages = new ArrayList<>();
         for (int from = 0; from < changed.size(); from += IDS_PER_NOTICE) {
             List<UUID> part = changed.subList(from, Math.min(changed.size(), from + IDS_PER_NOTICE));
             messages.add(SESSIONS + String.join(",", part.stream().map(UUID::toString).toList()));
         }
-        notices.send(handle, messages);
+        changedIn(handle, () -> changed.forEach(this::evict), messages);
     }
 
     /** A user's account (roles, name, licence type, blocked flag) changed in {@code handle}'s transaction. */
     void userChanged(Handle handle, UUID userId) {
-        Runnable evict = () -> evictUser(userId);
-        evict.run();
-        handle.afterCommit(evict);
-        handle.afterRollback(evict);
-        notices.send(handle, List.of(USER + userId));
+        changedIn(handle, () -> evictUser(userId), List.of(USER + userId));
     }
 
     /** The configuration version changed in {@code handle}'s transaction. */
     void configurationChanged(Handle handle) {
-        forgetConfiguration();
-        handle.afterCommit(this::forgetConfiguration);
-        handle.afterRollback(this::forgetConfiguration);
-        notices.send(handle, List.of(CONFIGURATION));
+        changedIn(handle, this::forgetConfiguration, List.of(CONFIGURATION));
+    }
+
+    /**
+     * Forgets what a change in {@code handle}'s transaction made stale: here now and again once
+     * the transaction ends (no read in between can keep the old row for long), and on every
+     * server, this one included, through {@code messages} when it commits.
+     */
+    private void changedIn(Handle handle, Runnable forget, List<String> messages) {
+        forget.run();
+        handle.afterCommit(forget);
+        handle.afterRollback(forget);
+        notices.send(handle, messages);
     }
 
     @Override

@@ -394,11 +394,6 @@ public final class SessionService implements UserSessionsCloser {
         cache.sessionsChanged(h, ids);
     }
 
-    /** Sessions whose stored row changed in {@code h}'s transaction (e.g. their active flag). */
-    void changed(Handle h, UUID id) {
-        cache.sessionsChanged(h, List.of(id));
-    }
-
     @Override
     public void userChanged(Handle h, UUID userId) {
         cache.userChanged(h, userId);
