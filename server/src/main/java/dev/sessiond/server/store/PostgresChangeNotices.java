@@ -1,14 +1,12 @@
 package dev.sessiond.server.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
@@ -40,10 +38,10 @@ public final class PostgresChangeNotices implements ChangeNotices {
     /** How long after sending the newest heartbeat heard the notices still count as current. */
     static final Duration TRUST = Duration.ofMillis(750);
     private static final long RECONNECT_DELAY_MS = 500;
+    private static final int SOCKET_TIMEOUT_MS = 5_000;
     private static final String HEARTBEAT = "heartbeat:";
 
-    private final String url;
-    private final Properties properties;
+    private final Connector connector;
     /** Tells this server's heartbeats from other servers' (which it hears too, and ignores). */
     private final String id = UUID.randomUUID().toString();
     private final String heartbeatPrefix = HEARTBEAT + id + ":";
@@ -62,15 +60,14 @@ public final class PostgresChangeNotices implements ChangeNotices {
     private long sequence;
     private boolean outageLogged;
 
-    private PostgresChangeNotices(String url, String user, String password) {
-        this.url = url;
-        this.properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", "3");
-        properties.setProperty("socketTimeout", "5");
-        properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("ApplicationName", applicationName());
+    /** Opens the listening connection (one of its own, outside any pool). */
+    @FunctionalInterface
+    public interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private PostgresChangeNotices(Connector connector) {
+        this.connector = connector;
         this.thread = new Thread(this::run, "sessiond-change-notices");
         thread.setDaemon(true);
     }
@@ -80,16 +77,24 @@ public final class PostgresChangeNotices implements ChangeNotices {
         return "sessiond change notices " + id.substring(0, 8);
     }
 
-    /** Starts listening on a connection of its own to {@code url}. */
-    public static PostgresChangeNotices start(String url, String user, String password) {
-        PostgresChangeNotices notices = new PostgresChangeNotices(url, user, password);
+    /** Starts listening on a connection that {@code connector} opens (and again after each break). */
+    public static PostgresChangeNotices start(Connector connector) {
+        PostgresChangeNotices notices = new PostgresChangeNotices(connector);
         notices.thread.start();
         return notices;
     }
 
     @Override
     public void send(Handle handle, List<String> messages) {
-        try (PreparedStatement notify = handle.getConnection().prepareStatement("SELECT pg_notify(?, ?)")) {
+        try {
+            notify(handle.getConnection(), messages);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    private static void notify(Connection connection, List<String> messages) throws SQLException {
+        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             for (String message : messages) {
                 if (message.length() > MAX_MESSAGE) {
                     throw new IllegalArgumentException("a change notice of " + message.length() + " characters");
@@ -98,8 +103,6 @@ public final class PostgresChangeNotices implements ChangeNotices {
                 notify.setString(2, message);
                 notify.executeQuery().close();
             }
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException(e, null);
         }
     }
 
@@ -151,7 +154,10 @@ public final class PostgresChangeNotices implements ChangeNotices {
     }
 
     private void connect() throws SQLException {
-        connection = DriverManager.getConnection(url, properties);
+        connection = connector.connect();
+        connection.setClientInfo("ApplicationName", applicationName());
+        // A listening connection that stops answering fails its heartbeat within this, then is replaced.
+        connection.setNetworkTimeout(Runnable::run, SOCKET_TIMEOUT_MS);
         try (Statement listen = connection.createStatement()) {
             listen.execute("LISTEN " + CHANNEL);
         }
@@ -168,11 +174,7 @@ public final class PostgresChangeNotices implements ChangeNotices {
     private void sendHeartbeat(long now) throws SQLException {
         long number = ++sequence;
         unheard.addLast(new long[] {number, now});
-        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            notify.setString(1, CHANNEL);
-            notify.setString(2, heartbeatPrefix + number);
-            notify.executeQuery().close();
-        }
+        notify(connection, List.of(heartbeatPrefix + number));
     }
 
     private void hear(String message) {

@@ -51,7 +51,7 @@ public final class Store implements AutoCloseable {
         this.jdbi.addCustomizer(new DeadlineTimeouts(STATEMENT_TIMEOUT_SECONDS));
         // An embedded H2 store has one server; PostgreSQL may be shared by replicas, which must hear of changes.
         this.notices = isPostgres(config.url())
-                ? PostgresChangeNotices.start(url, config.user(), config.password())
+                ? PostgresChangeNotices.start(() -> connectDirectly(3))
                 : ChangeNotices.none();
     }
 
@@ -139,13 +139,7 @@ public final class Store implements AutoCloseable {
         boolean answer;
         try {
             if (probe == null || probe.isClosed()) {
-                Properties properties = new Properties();
-                properties.setProperty("user", config.user());
-                properties.setProperty("password", config.password());
-                if (isPostgres(config.url())) {
-                    properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
-                }
-                probe = DriverManager.getConnection(url, properties);
+                probe = connectDirectly(timeoutSeconds);
             }
             answer = probe.isValid(timeoutSeconds);
         } catch (SQLException | RuntimeException e) {
@@ -158,6 +152,22 @@ public final class Store implements AutoCloseable {
         consecutiveFailures = answer ? 0 : consecutiveFailures + 1;
         reachable = consecutiveFailures < FAILED_CHECKS_TO_TRIP;
         return reachable;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for the health probe and the change notices:
+     * a busy pool never delays them. On PostgreSQL it gives up connecting after
+     * {@code connectTimeoutSeconds} and keeps TCP keep-alive on, like the pool's connections.
+     */
+    private Connection connectDirectly(int connectTimeoutSeconds) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.user());
+        properties.setProperty("password", config.password());
+        if (isPostgres(config.url())) {
+            properties.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+            properties.setProperty("tcpKeepAlive", "true");
+        }
+        return DriverManager.getConnection(url, properties);
     }
 
     private void closeProbe() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sessiond.server.testing.TestDatabase;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -35,7 +36,8 @@ class PostgresChangeNoticesTest {
         assumeTrue(TestDatabase.postgres(), "change notices are a PostgreSQL feature; this is the H2 pass");
         database = TestDatabase.create();
         jdbi = Jdbi.create(database.url(), database.user(), database.password());
-        notices = PostgresChangeNotices.start(database.url(), database.user(), database.password());
+        notices = PostgresChangeNotices.start(
+                () -> DriverManager.getConnection(database.url(), database.user(), database.password()));
         notices.listen(new ChangeNotices.Listener() {
             @Override
             public void changed(String message) {
