@@ -10,6 +10,7 @@ import dev.sessiond.client.SessiondClient;
 import dev.sessiond.proto.v1.ErrorReason;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.User;
+import dev.sessiond.server.testing.TestDirectory;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.UUID;

@@ -17,6 +17,8 @@ import dev.sessiond.proto.v1.OpenSessionWindowsAuthRequest;
 import dev.sessiond.proto.v1.OpenSessionWindowsAuthResponse;
 import dev.sessiond.proto.v1.SessionClientServiceGrpc;
 import dev.sessiond.proto.v1.User;
+import dev.sessiond.server.testing.TestDirectory;
+import dev.sessiond.server.testing.TestKdc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;

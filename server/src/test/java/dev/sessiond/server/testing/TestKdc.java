@@ -4,9 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 import org.apache.kerby.kerberos.kerb.KrbException;
 import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadmin;
 import org.apache.kerby.kerberos.kerb.admin.kadmin.local.LocalKadminImpl;
+import org.apache.kerby.kerberos.kerb.client.KrbClient;
+import org.apache.kerby.kerberos.kerb.client.KrbConfig;
 import org.apache.kerby.kerberos.kerb.identity.backend.BackendConfig;
 import org.apache.kerby.kerberos.kerb.server.KdcConfig;
 import org.apache.kerby.kerberos.kerb.server.KdcConfigKey;
@@ -67,6 +70,30 @@ public final class TestKdc implements AutoCloseable {
     /** The {@code [realms]} entry of a krb5.conf for this KDC. */
     public String krb5ConfRealm() {
         return "  " + realm + " = {\n    kdc = 127.0.0.1:" + port + "\n  }\n";
+    }
+
+    /** Logs {@code name@REALM} in with its password and stores its ticket-granting ticket in {@code cache}, as kinit does. */
+    public void writeTicketCache(String name, String password, File cache) throws KrbException {
+        KrbClient client = new KrbClient(new KrbConfig());
+        client.setKdcRealm(realm);
+        client.setKdcHost("127.0.0.1");
+        client.setKdcTcpPort(port);
+        client.setAllowTcp(true);
+        client.setAllowUdp(false);
+        client.init();
+        client.storeTicket(client.requestTgt(name + "@" + realm, password), cache);
+    }
+
+    /**
+     * A krb5.conf for this KDC alone: its realm is the default one, and the realm of hosts in
+     * the DNS domain of the same name (realm CORP.EXAMPLE.COM: hosts *.corp.example.com), which
+     * are taken as written, not looked up.
+     */
+    public String krb5Conf() {
+        return "[libdefaults]\n  default_realm = " + realm + "\n  udp_preference_limit = 1\n"
+                + "  dns_lookup_kdc = false\n  dns_lookup_realm = false\n  dns_canonicalize_hostname = false\n"
+                + "[realms]\n" + krb5ConfRealm()
+                + "[domain_realm]\n  ." + realm.toLowerCase(Locale.ROOT) + " = " + realm + "\n";
     }
 
     @Override
