@@ -1,6 +1,7 @@
 package dev.sessiond.server.session;
 
 import static dev.sessiond.server.testing.Errors.assertError;
+import static dev.sessiond.server.testing.Eventually.eventually;
 import static dev.sessiond.server.testing.TestServer.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -135,27 +136,6 @@ class SessionCacheTest {
                     .setSessionId(opened.getSession().getId()).build());
             eventually(() -> assertError(() -> onReplica.validateAndGetSession(request),
                     Status.Code.UNAUTHENTICATED, "SESSION_NOT_FOUND"));
-        }
-    }
-
-    /** Retries {@code check} for up to ten seconds: notices arrive in milliseconds, but asynchronously. */
-    private static void eventually(Runnable check) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.sessiond.server.store;
 
+import static dev.sessiond.server.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sessiond.server.testing.TestDatabase;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -99,17 +99,8 @@ class PostgresChangeNoticesTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** Waits up to ten seconds for {@code condition}: heartbeats run every 200 ms, reconnects after 500 ms. */
+    /** Waits for {@code condition}: heartbeats run every 200 ms, reconnects after 500 ms. */
     private static void waitFor(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        eventually(() -> assertThat(condition.getAsBoolean()).as("waiting for " + what).isTrue());
     }
 }
