@@ -34,20 +34,21 @@ record Options(
         int inFlight,
         int connections,
         int floodLogins,
-        boolean profile,
+        String profiled,
         List<String> serverJvmOptions,
         Path out,
         Path serverJar,
         Path java) {
 
     static final String USAGE = """
-            Usage: bin/benchmark [--quick] [--store h2|postgresql|both] [--profile] [options]
+            Usage: bin/benchmark [--quick] [--store h2|postgresql|both] [--profile [PASS]] [options]
 
               --quick                 smoke form (CI): H2, 10,000 sessions, ~2 s per operation
               --store S               h2, postgresql or both (default: both; PostgreSQL is skipped
                                       with a note when it cannot be reached; --quick: h2)
-              --profile               record a JFR profile of the server during the validate pass and
-                                      print its top frames
+              --profile [PASS]        record a JFR profile of the server during one pass (its maximum)
+                                      and print its top frames; PASS: validate (default), bad-signature,
+                                      basic-fields, activity, enum, cycle, sign-in
               --sessions N[,M]        stored-session counts (default: 10000,1000000; --quick: 10000)
               --api-sessions N        sessions opened through the API, whose tokens are validated
                                       (default: 5000; --quick: 1000); the rest are filler rows
@@ -104,7 +105,7 @@ record Options(
         int inFlight = 32;
         int connections = 4;
         int floodLogins = 256;
-        boolean profile = false;
+        String profiled = null;
         List<String> serverJvmOptions = List.of();
         Path out = Path.of("benchmark", "target");
         Path serverJar = null;
@@ -113,7 +114,10 @@ record Options(
             String arg = args[i];
             switch (arg) {
                 case "--quick" -> { }
-                case "--profile" -> profile = true;
+                case "--profile" -> {
+                    boolean named = i + 1 < args.length && !args[i + 1].startsWith("--");
+                    profiled = pass(arg, named ? args[++i] : "validate");
+                }
                 case "--store" -> store = value(args, ++i, arg);
                 case "--sessions" -> sessions = value(args, ++i, arg);
                 case "--api-sessions" -> apiSessions = positive(arg, value(args, ++i, arg));
@@ -138,7 +142,7 @@ record Options(
         }
         try {
             return new Options(quick, stores(store), counts(sessions), apiSessions, warmup, measure, paced, inFlight,
-                    connections, floodLogins, profile, serverJvmOptions, out, serverJar, java);
+                    connections, floodLogins, profiled, serverJvmOptions, out, serverJar, java);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -170,6 +174,16 @@ record Options(
             throw new UsageException(flag + ": missing value");
         }
         return args[i];
+    }
+
+    /** The operation a {@code --profile} pass key names. */
+    private static String pass(String flag, String key) throws UsageException {
+        String operation = StoreRun.PROFILED_PASSES.get(key);
+        if (operation == null) {
+            throw new UsageException(flag + ": " + key + " (expected one of: "
+                    + String.join(", ", StoreRun.PROFILED_PASSES.keySet()) + ")");
+        }
+        return operation;
     }
 
     private static int positive(String flag, String value) throws UsageException {

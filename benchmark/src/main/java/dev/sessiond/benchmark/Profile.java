@@ -23,7 +23,7 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * @param samples the execution samples in the recording
  */
-record Profile(Path file, int samples, List<Share> threads, List<Share> components, List<Share> selfFrames,
+record Profile(String pass, Path file, int samples, List<Share> threads, List<Share> components, List<Share> selfFrames,
         List<Share> sessiondFrames, List<Share> waits) {
 
     /** One line of a table: a name and its share of the samples (for waits: milliseconds and share of all waiting). */
@@ -61,7 +61,7 @@ record Profile(Path file, int samples, List<Share> threads, List<Share> componen
         COMPONENTS.put("java.net.", "JDK I/O (sockets, epoll)");
     }
 
-    static Profile read(Path file) throws IOException {
+    static Profile read(String pass, Path file) throws IOException {
         Map<String, Long> threads = new HashMap<>();
         Map<String, Long> components = new HashMap<>();
         Map<String, Long> self = new HashMap<>();
@@ -102,7 +102,7 @@ record Profile(Path file, int samples, List<Share> threads, List<Share> componen
             }
         }
         long waited = waits.values().stream().mapToLong(Long::longValue).sum();
-        return new Profile(file, samples, top(threads, samples), top(components, samples), top(self, samples),
+        return new Profile(pass, file, samples, top(threads, samples), top(components, samples), top(self, samples),
                 top(sessiond, samples), top(waits, waited));
     }
 

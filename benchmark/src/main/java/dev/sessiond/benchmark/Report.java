@@ -118,8 +118,8 @@ final class Report {
     private static String serverFlags(Options o) {
         String flags = o.serverJvmOptions().isEmpty() ? "default JVM flags"
                 : "JVM flags `" + String.join(" ", o.serverJvmOptions()) + "`";
-        return o.profile() ? flags + ", plus -XX:+DebugNonSafepoints and a JFR recording during the validate passes "
-                + "for --profile" : flags;
+        return o.profiled() != null ? flags + ", plus -XX:+DebugNonSafepoints and a JFR recording during the "
+                + o.profiled() + " pass for --profile" : flags;
     }
 
     private static String row(String name, Load.PassResult max, Load.PassResult paced, double e, String what) {
@@ -149,8 +149,8 @@ final class Report {
     }
 
     private static void profile(StringBuilder md, Profile p) {
-        md.append(String.format(Locale.ROOT, "**Profile of the validate pass** (JFR, `%s`, %,d execution samples):%n%n",
-                p.file().getFileName(), p.samples()));
+        md.append(String.format(Locale.ROOT, "**Profile of the %s pass** (its maximum; JFR, `%s`, %,d execution samples):%n%n",
+                p.pass(), p.file().getFileName(), p.samples()));
         table(md, "thread pool", p.threads());
         table(md, "component (first known frame from the top)", p.components());
         table(md, "top frame (self time)", p.selfFrames());
@@ -182,7 +182,7 @@ final class Report {
                 "java", run.java(), "load_average_before", run.loadBefore(), "load_average_after", run.loadAfter(),
                 "connections", o.connections(), "in_flight", o.inFlight(), "warmup_s", o.warmup().toMillis() / 1e3,
                 "measure_s", o.measure().toMillis() / 1e3, "paced_s", o.paced().toMillis() / 1e3,
-                "server_jvm_options", String.join(" ", o.serverJvmOptions()), "profile", o.profile()));
+                "server_jvm_options", String.join(" ", o.serverJvmOptions()), "profile", o.profiled() == null ? "" : o.profiled()));
         List<Object> storeList = new ArrayList<>();
         for (var s : stores) {
             Map<String, Object> m = map("store", s.store().name().toLowerCase(Locale.ROOT), "skipped", s.skipped());
@@ -210,7 +210,7 @@ final class Report {
                 }
                 m.put("stored_session_scales", scales);
                 if (s.profile() != null) {
-                    m.put("profile", map("file", s.profile().file().toString(), "samples", s.profile().samples(),
+                    m.put("profile", map("pass", s.profile().pass(), "file", s.profile().file().toString(), "samples", s.profile().samples(),
                             "threads", shares(s.profile().threads()), "components", shares(s.profile().components()),
                             "self_frames", shares(s.profile().selfFrames()),
                             "sessiond_frames", shares(s.profile().sessiondFrames()),

@@ -15,7 +15,6 @@ final class Results {
      * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
      *     first stored-session count
      * @param scales the validate pass again at each larger stored-session count
-     * @param profile the JFR profile of the validate pass, with {@code --profile}
      */
     record StoreResult(
             Store.Kind store,
@@ -29,11 +28,10 @@ final class Results {
             List<OperationResult> operations,
             Flood flood,
             ServerProcess.Memory memory,
-            List<Scale> scales,
-            Profile profile) {
+            List<Scale> scales) {
 
         static StoreResult skipped(Store.Kind store, String why) {
-            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, List.of(), null, null, List.of(), null);
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, List.of(), null, null, List.of());
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */
@@ -46,6 +44,11 @@ final class Results {
             return cores * 1000.0 / hashMillis;
         }
 
+        /** The JFR profile of the pass {@code --profile} named, or null. */
+        Profile profile() {
+            return operations.stream().map(OperationResult::profile).filter(p -> p != null).findFirst().orElse(null);
+        }
+
         OperationResult operation(String name) {
             return operations.stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
         }
@@ -55,8 +58,10 @@ final class Results {
      * One operation: its maximum-throughput pass and its pass at 70 % of that maximum.
      *
      * @param notServed why the operation was not measured (e.g. the server answers UNIMPLEMENTED), else null
+     * @param profile the JFR profile of its maximum-throughput pass when {@code --profile} named it, else null
      */
-    record OperationResult(String name, String what, Load.PassResult max, Load.PassResult paced, String notServed) {}
+    record OperationResult(String name, String what, Load.PassResult max, Load.PassResult paced, String notServed,
+            Profile profile) {}
 
     /** Validation at its maximum while password logins arrive at {@code offeredLoginRate} per second. */
     record Flood(double offeredLoginRate, Load.PassResult validate, Load.PassResult logins) {}

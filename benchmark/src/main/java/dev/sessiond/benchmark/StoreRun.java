@@ -18,7 +18,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,10 @@ final class StoreRun {
     static final String ENUM = "EnumSessions, first page";
     static final String CYCLE = "open+close cycle";
     static final String SIGN_IN = "OpenSession, password";
+
+    /** The passes {@code --profile} can record, by the key it takes. */
+    static final Map<String, String> PROFILED_PASSES = inOrder("validate", VALIDATE, "bad-signature", VALIDATE_BAD,
+            "basic-fields", BASIC, "activity", ACTIVITY, "enum", ENUM, "cycle", CYCLE, "sign-in", SIGN_IN);
 
     /** The share of an operation's maximum at which its latency is judged. */
     static final double PACED_SHARE = 0.70;
@@ -93,38 +99,29 @@ final class StoreRun {
                     ops.openCloseCycle(), ops.health());
             Load.PassResult baseline = max(ops.health(), options.inFlight());
             List<Results.OperationResult> operations = new ArrayList<>();
-            Profile profile = null;
-            if (options.profile()) {
-                server.startRecording("validate");
-            }
-            operations.add(measure(ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
+            operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
                     + "round-robin, caller: a service account", fixture.sessions().size()), options.inFlight()));
-            if (options.profile()) {
-                Path jfr = workDir.resolve("validate.jfr");
-                server.stopRecording("validate", jfr);
-                profile = Profile.read(jfr);
-            }
-            operations.add(measure(ops.validateBadSignature(), VALIDATE_BAD,
+            operations.add(measure(server, ops.validateBadSignature(), VALIDATE_BAD,
                     "the same tokens with a wrong mac; expected: UNAUTHENTICATED", options.inFlight()));
-            operations.add(measure(ops.basicFields(), BASIC, "the same tokens; no store access for the token",
+            operations.add(measure(server, ops.basicFields(), BASIC, "the same tokens; no store access for the token",
                     options.inFlight()));
-            operations.add(measure(ops.updateLastActivity(), ACTIVITY, "the same sessions by id; writes through",
+            operations.add(measure(server, ops.updateLastActivity(), ACTIVITY, "the same sessions by id; writes through",
                     options.inFlight()));
-            operations.add(enumSessions(driver, ops, fixture.adminToken()));
-            operations.add(measure(ops.openCloseCycle(), CYCLE,
+            operations.add(enumSessions(server, driver, ops, fixture.adminToken()));
+            operations.add(measure(server, ops.openCloseCycle(), CYCLE,
                     "SessionServerService.OpenSession (no password) then CloseSession; one cycle = 2 calls",
                     options.inFlight()));
             // Before any password hash: each allocates 19 MiB, and the heap grows with them.
             ServerProcess.Memory memory = server.memory();
             // Argon2 is interpreted until hot; its pass's own warm-up alone left the first quick runs measuring that.
             Load.maxThroughput(ops.signIn(), 2 * cores, Duration.ZERO, options.warmup()).await();
-            operations.add(measure(ops.signIn(), SIGN_IN,
+            operations.add(measure(server, ops.signIn(), SIGN_IN,
                     "SessionClientService.OpenSession with a password; " + 2 * cores + " in flight (2 per core)",
                     2 * cores));
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
-                    baseline, baselineAgain, operations, flood, memory, new ArrayList<>(), profile);
+                    baseline, baselineAgain, operations, flood, memory, new ArrayList<>());
         }
         for (int larger : options.storedSessions().subList(1, options.storedSessions().size())) {
             Seeder.fill(store, fixture.holderIds(), larger, log);
@@ -135,7 +132,7 @@ final class StoreRun {
 
     private ServerProcess start() throws IOException, InterruptedException {
         List<String> jvmArgs = new ArrayList<>(options.serverJvmOptions());
-        if (options.profile()) {
+        if (options.profiled() != null) {
             jvmArgs.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints")); // exact frames
         }
         ServerProcess server = ServerProcess.start(options.java(), options.serverJar(), workDir, settings, jvmArgs);
@@ -175,21 +172,32 @@ final class StoreRun {
         return r;
     }
 
-    private Results.OperationResult measure(Operation op, String name, String what, int inFlight)
-            throws InterruptedException {
+    private Results.OperationResult measure(ServerProcess server, Operation op, String name, String what, int inFlight)
+            throws IOException, InterruptedException {
+        // The recording is named by the pass's --profile key: jcmd splits its arguments at spaces and commas.
+        String recording = name.equals(options.profiled()) ? profileKey(name) : null;
+        if (recording != null) {
+            server.startRecording(recording);
+        }
         Load.PassResult max = max(op, inFlight);
+        Profile profile = null;
+        if (recording != null) {
+            Path jfr = workDir.resolve(recording + ".jfr");
+            server.stopRecording(recording, jfr);
+            profile = Profile.read(name, jfr);
+        }
         Load.PassResult paced = null;
         if (max.throughput() > 0) {
             paced = Load.paced(op, PACED_SHARE * max.throughput(), options.warmup(), options.paced(), PACED_MAX_IN_FLIGHT);
             log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms", name, paced.throughput(),
                     paced.latency().p50(), paced.latency().p99()));
         }
-        return new Results.OperationResult(name, what, max, paced, null);
+        return new Results.OperationResult(name, what, max, paced, null, profile);
     }
 
     /** EnumSessions may not be served yet: one probe call decides. */
-    private Results.OperationResult enumSessions(Driver driver, Operations ops, String adminToken)
-            throws InterruptedException {
+    private Results.OperationResult enumSessions(ServerProcess server, Driver driver, Operations ops, String adminToken)
+            throws IOException, InterruptedException {
         CompletableFuture<Outcome> probe = new CompletableFuture<>();
         ops.enumSessions().invoke(0, probe::complete);
         Outcome outcome;
@@ -200,9 +208,9 @@ final class StoreRun {
         }
         if (outcome.code() == Status.Code.UNIMPLEMENTED) {
             log.accept("  " + ENUM + ": not served (UNIMPLEMENTED)");
-            return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED");
+            return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED", null);
         }
-        return measure(ops.enumSessions(), ENUM, "level 1, default page size, no filter, caller: the administrator",
+        return measure(server, ops.enumSessions(), ENUM, "level 1, default page size, no filter, caller: the administrator",
                 options.inFlight());
     }
 
@@ -223,6 +231,19 @@ final class StoreRun {
         log.accept(String.format("  login flood (%.0f logins/s offered): validate %,.0f /s; logins %s", offered,
                 v.throughput(), l.outcomes()));
         return new Results.Flood(offered, v, l);
+    }
+
+    private static String profileKey(String operation) {
+        return PROFILED_PASSES.entrySet().stream().filter(e -> e.getValue().equals(operation)).findFirst()
+                .orElseThrow().getKey();
+    }
+
+    private static Map<String, String> inOrder(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     /** The same token with the first character of its mac changed: well-formed, wrongly signed. */

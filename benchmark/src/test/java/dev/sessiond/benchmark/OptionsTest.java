@@ -15,7 +15,7 @@ class OptionsTest {
         assertThat(o.stores()).containsExactly(Store.Kind.H2);
         assertThat(o.storedSessions()).containsExactly(10_000);
         assertThat(o.measure()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(o.profile()).isFalse();
+        assertThat(o.profiled()).isNull();
     }
 
     @Test
@@ -25,7 +25,7 @@ class OptionsTest {
         assertThat(o.storedSessions()).containsExactly(10_000, 1_000_000);
         assertThat(o.apiSessions()).isEqualTo(5_000);
         assertThat(o.measure()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(o.profile()).isTrue();
+        assertThat(o.profiled()).isEqualTo(StoreRun.VALIDATE);
     }
 
     @Test
@@ -37,6 +37,15 @@ class OptionsTest {
         assertThat(o.measure()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.inFlight()).isEqualTo(8);
         assertThat(o.serverJvmOptions()).isEmpty();
+    }
+
+    @Test
+    void profile_takesTheNameOfAPass() throws Exception {
+        assertThat(Options.parse("--profile", "sign-in", "--server-jar", "s.jar").profiled()).isEqualTo(StoreRun.SIGN_IN);
+        assertThat(Options.parse("--profile", "--quick", "--server-jar", "s.jar").profiled()).isEqualTo(StoreRun.VALIDATE);
+        assertThatThrownBy(() -> Options.parse("--profile", "health", "--server-jar", "s.jar"))
+                .hasMessage("--profile: health (expected one of: validate, bad-signature, basic-fields, activity, enum, "
+                        + "cycle, sign-in)");
     }
 
     @Test

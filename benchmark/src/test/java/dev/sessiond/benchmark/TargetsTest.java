@@ -27,19 +27,20 @@ class TargetsTest {
     static Results.StoreResult result(Store.Kind store, List<Results.Scale> scales, Load.PassResult floodLogins) {
         List<Results.OperationResult> ops = List.of(
                 new Results.OperationResult(StoreRun.VALIDATE, "", ok(StoreRun.VALIDATE, 8_000, 9),
-                        ok(StoreRun.VALIDATE, 5_600, 3), null),
+                        ok(StoreRun.VALIDATE, 5_600, 3), null,
+                        new Profile(StoreRun.VALIDATE, Path.of("validate.jfr"), 10,
+                                List.of(new Profile.Share("grpc-default-executor", 10, 100)),
+                                List.of(), List.of(), List.of(), List.of())),
                 new Results.OperationResult(StoreRun.VALIDATE_BAD, "",
                         pass(StoreRun.VALIDATE_BAD, 8_500, 5, Map.of("UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID", 85_000L)),
-                        ok(StoreRun.VALIDATE_BAD, 6_000, 7), null),
-                new Results.OperationResult(StoreRun.ENUM, "", null, null, "the server answers UNIMPLEMENTED"),
+                        ok(StoreRun.VALIDATE_BAD, 6_000, 7), null, null),
+                new Results.OperationResult(StoreRun.ENUM, "", null, null, "the server answers UNIMPLEMENTED", null),
                 new Results.OperationResult(StoreRun.SIGN_IN, "", ok(StoreRun.SIGN_IN, 30, 200),
-                        ok(StoreRun.SIGN_IN, 21, 120), null));
+                        ok(StoreRun.SIGN_IN, 21, 120), null, null));
         return new Results.StoreResult(store, null, 10_000, 1_000, 2, 50, ok(StoreRun.HEALTH, 9_000, 2),
                 ok(StoreRun.HEALTH, 11_000, 2), ops,
                 new Results.Flood(160, ok(StoreRun.VALIDATE, 4_000, 20), floodLogins),
-                new ServerProcess.Memory(300, 320), new ArrayList<>(scales),
-                new Profile(Path.of("validate.jfr"), 10, List.of(new Profile.Share("grpc-default-executor", 10, 100)),
-                        List.of(), List.of(), List.of(), List.of()));
+                new ServerProcess.Memory(300, 320), new ArrayList<>(scales));
     }
 
     static Targets.Verdict verdict(List<Targets.Target> targets, String name) {
