@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -45,12 +47,12 @@ public final class PasswordHasher {
     /** Verified against when the login is unknown, so that a miss costs as much as a hit. */
     private final String decoy;
     /**
-     * Argon2's 1 KiB memory blocks, reused from hash to hash (cleared before reuse): each hash
-     * otherwise allocates 19 MiB of short-lived arrays, which the garbage collector copies
-     * whenever a young collection catches a hash running. Keeps at most one hash's worth of
-     * blocks per hashing slot (per processor when unbounded).
+     * Argon2's memory, reused from hash to hash: each hash otherwise allocates 19 MiB of
+     * short-lived arrays, which the garbage collector copies whenever a young collection catches
+     * a hash running. One hash's worth per hashing slot (per processor when unbounded); a hash
+     * that finds none free gets fresh memory, which is kept afterwards only if there is room.
      */
-    private final Argon2BytesGenerator.BlockPool blocks;
+    private final BlockingQueue<HashMemory> memories;
 
     /** A hasher without bounds on concurrent hashing, for tools and tests. */
     public PasswordHasher(Cost cost) {
@@ -61,7 +63,7 @@ public final class PasswordHasher {
         this.cost = requireNonNull(cost, "cost");
         this.slots = requireNonNull(slots, "slots");
         int pooledHashes = Math.min(slots.limits().concurrency(), Runtime.getRuntime().availableProcessors());
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(pooledHashes * cost.memoryKiB());
+        this.memories = new ArrayBlockingQueue<>(pooledHashes);
         this.decoy = hash("decoy password for unknown logins");
     }
 
@@ -106,18 +108,24 @@ public final class PasswordHasher {
     }
 
     private byte[] derive(String password, byte[] salt, Cost cost, int length) {
+        HashMemory free = memories.poll();
+        HashMemory memory = free != null ? free : new HashMemory(this.cost.memoryKiB());
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(cost.memoryKiB())
                 .withIterations(cost.iterations())
                 .withParallelism(cost.parallelism())
                 .withSalt(salt)
-                .withBlockPool(blocks)
+                .withBlockPool(memory)
                 .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+        try {
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(params);
+            byte[] out = new byte[length];
+            generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+            return out;
+        } finally {
+            memories.offer(memory);
+        }
     }
 }

@@ -3,6 +3,11 @@ package dev.sessiond.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +38,35 @@ class PasswordHasherTest {
         assertThat(Base64.getDecoder().decode(m.group(4))).as("salt").hasSizeGreaterThanOrEqualTo(16);
         assertThat(Base64.getDecoder().decode(m.group(5))).as("hash").hasSizeGreaterThanOrEqualTo(32);
         assertThat(owasp.verify("correct horse battery staple", stored)).isTrue();
+    }
+
+    /**
+     * Hashes made by the Argon2 reference implementation (Debian's {@code argon2} tool:
+     * {@code echo -n "correct horse" | argon2 somesaltsomesalt -id -t 2 -k 19456 -p 1 -e}), checked
+     * again and again in turns with reused memory, and from two threads at once.
+     */
+    @Test
+    void verify_acceptsHashesOfTheReferenceImplementation_whileReusingMemory() throws Exception {
+        String owaspHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$k9ohroejZy1PN5E1SbHNPug6vB8eQAahb5SOAp6iGF4";
+        String cheapHash = "$argon2id$v=19$m=64,t=1,p=1$b3RoZXJzYWx0b3RoZXJzYWx0$BEDnRQrlPT9M7Y7ABafh2q1ruKUXjd6rVK19M0qHTOA";
+        PasswordHasher owasp = new PasswordHasher(PasswordHasher.Cost.OWASP);
+        Callable<Boolean> turns = () -> {
+            boolean all = true;
+            for (int i = 0; i < 3; i++) {
+                all &= owasp.verify("correct horse", owaspHash);
+                all &= owasp.verify("wrong horse", cheapHash);
+                all &= !owasp.verify("correct horse!", owaspHash);
+            }
+            return all;
+        };
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> results = two.invokeAll(List.of(turns, turns));
+            assertThat(results.get(0).get()).isTrue();
+            assertThat(results.get(1).get()).isTrue();
+        } finally {
+            two.shutdownNow();
+        }
     }
 
     @Test
