@@ -10,9 +10,10 @@ import dev.sessiond.server.error.Reason;
 import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.error.StoreUnavailableException;
 import dev.sessiond.server.store.StoreErrors;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.grpc.protobuf.ProtoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,13 @@ public final class ErrorMapper {
     public static final String DOMAIN = "sessiond";
 
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    /**
+     * The trailer {@code StatusProto} writes (and clients read) the {@code google.rpc.Status} into:
+     * {@code grpc-status-details-bin}.
+     */
+    private static final Metadata.Key<com.google.rpc.Status> DETAILS = Metadata.Key.of("grpc-status-details-bin",
+            ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
 
     private ErrorMapper() {}
 
@@ -69,7 +77,27 @@ public final class ErrorMapper {
                     .setRetryDelay(Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()))
                     .build())));
         }
-        return StatusProto.toStatusRuntimeException(status.build());
+        com.google.rpc.Status details = status.build();
+        Metadata trailers = new Metadata();
+        trailers.put(DETAILS, details);
+        return new Answered(Status.fromCodeValue(details.getCode()).withDescription(details.getMessage()), trailers);
+    }
+
+    /**
+     * A failure the caller is told about: its stack trace (the transport's, 40-odd frames) says
+     * nothing and was filled in for every wrongly signed token a service sent.
+     */
+    private static final class Answered extends StatusRuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Answered(Status status, Metadata trailers) {
+            super(status, trailers);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     private static SessiondException asKnown(Throwable failure) {
