@@ -8,6 +8,7 @@ import dev.sessiond.server.config.DomainSetting;
 import dev.sessiond.server.config.Setting;
 import dev.sessiond.server.transport.NettyTransport;
 import io.grpc.ServerBuilder;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -20,6 +21,8 @@ public final class Main {
 
     /** Logback's system property naming its configuration (a class-path resource here). */
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    /** Netty's system property for its buffer leak detection: off in the server unless set (tests keep it on). */
+    private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
     private Main() {}
 
@@ -47,6 +50,10 @@ public final class Main {
         System.setProperty(Setting.LOG_LEVEL.variable(), config.logLevel());
         if (config.logFormat().equals("json") && System.getProperty(LOGBACK_CONFIGURATION) == null) {
             System.setProperty(LOGBACK_CONFIGURATION, "logback-json.xml");
+        }
+        if (System.getProperty(LEAK_DETECTION) == null) {
+            // Netty tracks one buffer in 128 for leaks, with a stack trace each: 9 % of what a validate call allocated.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         ServerBuilder<?> transport;
         try {

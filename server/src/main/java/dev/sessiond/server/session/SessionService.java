@@ -26,8 +26,6 @@ import dev.sessiond.server.store.StoreErrors;
 import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
 import dev.sessiond.server.user.UserSessionsCloser;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -443,8 +441,16 @@ public final class SessionService implements UserSessionsCloser {
         return new AuthenticationException(Reason.SESSION_NOT_FOUND, "the session was closed or never existed");
     }
 
+    /** Compares every character whatever the first difference (the lengths, of encoded hashes, are no secret). */
     private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < a.length(); i++) {
+            difference |= a.charAt(i) ^ b.charAt(i);
+        }
+        return difference == 0;
     }
 
     private static String emptyToNull(String value) {

@@ -112,6 +112,24 @@ class SessionServerServiceTest {
         }
     }
 
+    /** A signed token whose secret is not the session's (the row's hash changed, e.g. a restore) is refused. */
+    @Test
+    void validateAndGetSession_refusesATokenWhoseSecretIsNotTheSessions() {
+        OpenSessionResponse opened = userSession("sybil", "web-client");
+        String id = opened.getSession().getId();
+        String stored = sessiond.database().withHandle(h -> h.createQuery("SELECT secret_hash FROM sessions WHERE id = :id")
+                .bind("id", UUID.fromString(id)).mapTo(String.class).one());
+        String changedLastCharacter = stored.substring(0, stored.length() - 1) + (stored.endsWith("0") ? "1" : "0");
+        sessiond.database().useHandle(h -> h.createUpdate("UPDATE sessions SET secret_hash = :hash WHERE id = :id")
+                .bind("hash", changedLastCharacter).bind("id", UUID.fromString(id)).execute());
+
+        try (TestServer replica = sessiond.replica(dir.resolve("replica"), Map.of())) { // reads the row afresh
+            assertError(() -> as(sessiond.serviceToken(), replica.server()).validateAndGetSession(
+                    ValidateAndGetSessionRequest.newBuilder().setToken(opened.getToken()).build()),
+                    Status.Code.UNAUTHENTICATED, "SESSION_NOT_FOUND");
+        }
+    }
+
     @Test
     void validateAndGetSession_returnsTheSessionWithTheCallersCulture() {
         OpenSessionResponse opened = sessiond.login("admin", TestServer.ADMIN_PASSWORD, "web-client");
