@@ -94,7 +94,8 @@ final class Report {
                 f.validate().throughput() / e, fmt(f.validate().latency().p99()), outcomes(f.logins().outcomes()),
                 fmt(f.logins().latency().p50()), fmt(f.logins().latency().p99()), refusals(f.logins())));
         if (!s.scales().isEmpty()) {
-            md.append("**Stored sessions** (the larger counts after a restart, with E measured again):\n\n")
+            md.append("**Stored sessions** (the first row is the run above; then each count after a restart, warmed and "
+                    + "measured the same way, with E measured again: the targets compare these):\n\n")
                     .append("| stored sessions | E calls/s | validate calls/s | x E | p50 ms | p99 ms | resident MiB (peak) |\n")
                     .append("|---:|---:|---:|---:|---:|---:|---:|\n");
             var v = s.operation(StoreRun.VALIDATE).max();

@@ -14,7 +14,7 @@ final class Results {
      * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
      * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
      *     first stored-session count
-     * @param scales the validate pass again at each larger stored-session count
+     * @param scales the validate pass after a restart at every stored-session count, when there are several
      */
     record StoreResult(
             Store.Kind store,
