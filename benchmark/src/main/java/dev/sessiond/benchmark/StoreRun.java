@@ -55,6 +55,9 @@ final class StoreRun {
     /** Calls the paced passes may have outstanding before the schedule waits (and the wait counts as latency). */
     private static final int PACED_MAX_IN_FLIGHT = 1024;
     private static final int LOGIN_USERS = 16;
+    /** When two one-second passes in a row differ by at most this share, a path counts as compiled. */
+    private static final double SETTLED = 0.05;
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
 
     private final Options options;
     private final Store store;
@@ -97,6 +100,8 @@ final class StoreRun {
             // Health last again: E comes first, and the transport it measures must be as warm as the rest.
             warmUp(ops.health(), ops.validate(), ops.validateBadSignature(), ops.basicFields(), ops.updateLastActivity(),
                     ops.openCloseCycle(), ops.health());
+            settle(ops.validate());
+            settle(ops.health());
             Load.PassResult baseline = max(ops.health(), options.inFlight());
             List<Results.OperationResult> operations = new ArrayList<>();
             operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
@@ -151,6 +156,8 @@ final class StoreRun {
             // A restarted server is as cold as the first one: warmed the same way, or E and validation come out low.
             warmUp(ops.health(), ops.validate(), ops.validateBadSignature(), ops.basicFields(), ops.health(), ops.validate(),
                     ops.health());
+            settle(ops.validate());
+            settle(ops.health());
             Load.PassResult baseline = max(ops.health(), options.inFlight());
             Load.PassResult validate = max(ops.validate(), options.inFlight());
             ServerProcess.Memory memory = server.memory();
@@ -168,6 +175,29 @@ final class StoreRun {
         for (Operation op : ops) {
             Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         }
+    }
+
+    /**
+     * Repeats one-second passes of {@code op} until two in a row are within {@link #SETTLED} of each
+     * other, for at most {@link #SETTLE_LIMIT}. On two cores shared with the driver, compilation
+     * goes on well past a fixed warm-up: --quick runs measured E before the operations at a third
+     * of E after them, which flattered every ratio.
+     */
+    private void settle(Operation op) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        double last = 0;
+        int rounds = 0;
+        while (System.nanoTime() - deadline < 0) {
+            double now = Load.maxThroughput(op, options.inFlight(), Duration.ZERO, Duration.ofSeconds(1)).await()
+                    .throughput();
+            rounds++;
+            if (last > 0 && Math.abs(now / last - 1) <= SETTLED) {
+                log.accept(String.format("  %s settled at %,.0f /s after %d s", op.name(), now, rounds));
+                return;
+            }
+            last = now;
+        }
+        log.accept(String.format("  %s did not settle in %d s (last %,.0f /s)", op.name(), rounds, last));
     }
 
     private Load.PassResult max(Operation op, int inFlight) throws InterruptedException {
