@@ -47,7 +47,8 @@ final class Load {
             Map<String, Long> outcomes,
             Set<String> expectedOutcomes,
             Map<String, Samples.Latency> otherLatency,
-            boolean drained) {
+            boolean drained,
+            Samples.Latency sendLag) {
 
         PassResult {
             outcomes = Map.copyOf(outcomes);
@@ -155,6 +156,9 @@ final class Load {
                 }
                 permits.release();
             });
+            if (measured) {
+                recorder.lag.add(System.nanoTime() - due);
+            }
         }
         boolean drained = permits.tryAcquire(maxInFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         return recorder.result(op, "paced", maxInFlight, rate, measure.toNanos() / 1e9, drained);
@@ -169,6 +173,12 @@ final class Load {
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         private final Map<String, Samples> others = new ConcurrentHashMap<>();
         private final Set<String> expectedKeys = ConcurrentHashMap.newKeySet();
+        /**
+         * Paced passes: how late the driver itself handed each call to the transport, from when it
+         * was due. This part of a call's latency is the load generator's (a late wake-up, its own
+         * collections, the cores it shares with the server), not the server's.
+         */
+        final Samples lag = new Samples(SAMPLES);
 
         Recorder(Operation op, long measureStart, long measureEnd) {
             this.op = op;
@@ -194,7 +204,7 @@ final class Load {
             others.forEach((k, v) -> otherLatency.put(k, v.latency()));
             long ok = expected.count();
             return new PassResult(op.name(), mode, inFlight, offeredRate, seconds, ok, ok / seconds, expected.latency(),
-                    outcomes, expectedKeys, otherLatency, drained);
+                    outcomes, expectedKeys, otherLatency, drained, lag.count() == 0 ? null : lag.latency());
         }
     }
 }

@@ -72,7 +72,7 @@ final class Report {
                 + "One Argon2id hash (m=19456 KiB, t=2, p=1) took %s ms: sign-in capacity %d cores / hash = %s /s.%n%n",
                 fmt(e), fmt(s.baseline().throughput()), fmt(s.baselineAgain().throughput()), fmt(s.hashMillis()),
                 s.cores(), fmt(s.hashCapacity())));
-        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % | other outcomes | what |\n")
+        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; driver send lag p99) | other outcomes | what |\n")
                 .append("|---|---:|---:|---:|---:|---:|---|---|\n");
         md.append(row(StoreRun.HEALTH, s.baseline(), null, e, "the empty RPC, before the operations"));
         for (var op : s.operations()) {
@@ -126,7 +126,8 @@ final class Report {
     private static String row(String name, Load.PassResult max, Load.PassResult paced, double e, String what) {
         return String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s |%n", name, fmt(max.throughput()),
                 max.throughput() / e, fmt(max.latency().p50()), fmt(max.latency().p99()),
-                paced == null ? "" : fmt(paced.latency().p99()) + " (at " + fmt(paced.offeredRate()) + " /s)",
+                paced == null ? "" : fmt(paced.latency().p99()) + " (at " + fmt(paced.offeredRate()) + " /s; driver lag "
+                        + (paced.sendLag() == null ? "-" : fmt(paced.sendLag().p99())) + ")",
                 others(max), what);
     }
 
@@ -242,7 +243,9 @@ final class Report {
         return map("mode", p.mode(), "in_flight", p.inFlight(), "offered_per_s", p.offeredRate(), "seconds", p.seconds(),
                 "calls_per_s", p.throughput(), "expected_calls", p.expected(), "latency_ms", latency,
                 "outcomes", new TreeMap<>(p.outcomes()), "expected_outcomes", List.copyOf(new TreeSet<>(
-                        p.expectedOutcomes())), "other_outcome_latency_ms", other, "drained", p.drained());
+                        p.expectedOutcomes())), "other_outcome_latency_ms", other, "drained", p.drained(),
+                "driver_send_lag_ms", p.sendLag() == null ? null : map("p50", p.sendLag().p50(), "p99", p.sendLag().p99(),
+                        "max", p.sendLag().max()));
     }
 
     private static List<Object> shares(List<Profile.Share> shares) {

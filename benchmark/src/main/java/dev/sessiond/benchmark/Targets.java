@@ -49,7 +49,9 @@ final class Targets {
                         + " ms; not judged: one hash alone takes " + fmt(r.hashMillis()) + " ms", Verdict.NOT_MEASURED));
             } else {
                 double p99 = op.paced() == null ? Double.NaN : op.paced().latency().p99();
-                out.add(new Target(s, name, required, fmt(p99) + " ms", verdict(p99 <= P99_LIMIT_MS)));
+                String lag = op.paced() == null || op.paced().sendLag() == null ? ""
+                        : "; the driver's own send lag p99 " + fmt(op.paced().sendLag().p99()) + " ms";
+                out.add(new Target(s, name, required, fmt(p99) + " ms" + lag, verdict(p99 <= P99_LIMIT_MS)));
             }
         }
         var signIn = r.operation(StoreRun.SIGN_IN);

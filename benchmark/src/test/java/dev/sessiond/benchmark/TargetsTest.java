@@ -16,7 +16,8 @@ class TargetsTest {
         long expected = outcomes.getOrDefault("OK", outcomes.getOrDefault("UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID", 0L));
         return new Load.PassResult(op, "max", 32, Double.NaN, 10, expected, throughput,
                 new Samples.Latency(100, p99 / 2, p99 * 0.9, p99, p99 * 2), outcomes,
-                Set.of("OK", "UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID"), Map.of(), true);
+                Set.of("OK", "UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID"), Map.of(), true,
+                new Samples.Latency(100, 0.01, 0.02, p99 / 4, p99 / 2));
     }
 
     static Load.PassResult ok(String op, double throughput, double p99) {
@@ -70,7 +71,7 @@ class TargetsTest {
     void loginsRefusedFasterThanAHash_pass() {
         Load.PassResult logins = new Load.PassResult(StoreRun.SIGN_IN, "paced", 64, 160, 10, 350, 35,
                 new Samples.Latency(350, 60, 90, 110, 150), Map.of("OK", 350L, "RESOURCE_EXHAUSTED/LOGIN_THROTTLED", 1_200L),
-                Set.of("OK"), Map.of("RESOURCE_EXHAUSTED/LOGIN_THROTTLED", new Samples.Latency(1_200, 0.4, 0.8, 1.5, 3)), true);
+                Set.of("OK"), Map.of("RESOURCE_EXHAUSTED/LOGIN_THROTTLED", new Samples.Latency(1_200, 0.4, 0.8, 1.5, 3)), true, null);
         var targets = Targets.evaluate(result(Store.Kind.POSTGRESQL, List.of(), logins));
         assertThat(verdict(targets, "logins beyond the hashing capacity refused quickly")).isEqualTo(Targets.Verdict.PASS);
         assertThat(verdict(targets, "ValidateAndGetSession throughput")).isEqualTo(Targets.Verdict.PASS); // 0.8 >= 0.6
