@@ -176,14 +176,13 @@ record Options(
         return args[i];
     }
 
-    /** The operation a {@code --profile} pass key names. */
+    /** A {@code --profile} pass key, checked. */
     private static String pass(String flag, String key) throws UsageException {
-        String operation = StoreRun.PROFILED_PASSES.get(key);
-        if (operation == null) {
+        if (!StoreRun.PROFILED_PASSES.containsKey(key)) {
             throw new UsageException(flag + ": " + key + " (expected one of: "
                     + String.join(", ", StoreRun.PROFILED_PASSES.keySet()) + ")");
         }
-        return operation;
+        return key;
     }
 
     private static int positive(String flag, String value) throws UsageException {

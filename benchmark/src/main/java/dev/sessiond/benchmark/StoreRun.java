@@ -210,7 +210,7 @@ final class StoreRun {
     private Results.OperationResult measure(ServerProcess server, Operation op, String name, String what, int inFlight)
             throws IOException, InterruptedException {
         // The recording is named by the pass's --profile key: jcmd splits its arguments at spaces and commas.
-        String recording = name.equals(options.profiled()) ? profileKey(name) : null;
+        String recording = name.equals(PROFILED_PASSES.get(options.profiled())) ? options.profiled() : null;
         if (recording != null) {
             server.startRecording(recording);
         }
@@ -266,11 +266,6 @@ final class StoreRun {
         log.accept(String.format("  login flood (%.0f logins/s offered): validate %,.0f /s; logins %s", offered,
                 v.throughput(), l.outcomes()));
         return new Results.Flood(offered, v, l);
-    }
-
-    private static String profileKey(String operation) {
-        return PROFILED_PASSES.entrySet().stream().filter(e -> e.getValue().equals(operation)).findFirst()
-                .orElseThrow().getKey();
     }
 
     private static Map<String, String> inOrder(String... keysAndValues) {
