@@ -93,7 +93,7 @@ final class Load {
         PassResult await() throws InterruptedException {
             long left = recorder.measureEnd - System.nanoTime() + DRAIN.toNanos();
             boolean drained = chains.await(Math.max(0, left), TimeUnit.NANOSECONDS);
-            return recorder.result(op, "max", inFlight, Double.NaN, seconds, drained);
+            return recorder.result(op, "max", inFlight, Double.NaN, seconds, drained, null);
         }
     }
 
@@ -135,6 +135,9 @@ final class Load {
         long measureStart = start + warmup.toNanos();
         long end = measureStart + measure.toNanos();
         Recorder recorder = new Recorder(op, measureStart, end);
+        // How late the driver itself handed each call to the transport, from when it was due: this part of a call's
+        // latency is the load generator's (a late wake-up, its own collections, the cores it shares with the server).
+        Samples sendLag = new Samples(SAMPLES);
         Semaphore permits = new Semaphore(maxInFlight);
         double interval = 1e9 / rate;
         for (long i = 0; ; i++) {
@@ -157,11 +160,12 @@ final class Load {
                 permits.release();
             });
             if (measured) {
-                recorder.lag.add(System.nanoTime() - due);
+                sendLag.add(System.nanoTime() - due);
             }
         }
         boolean drained = permits.tryAcquire(maxInFlight, DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-        return recorder.result(op, "paced", maxInFlight, rate, measure.toNanos() / 1e9, drained);
+        return recorder.result(op, "paced", maxInFlight, rate, measure.toNanos() / 1e9, drained,
+                sendLag.latency());
     }
 
     /** Counts outcomes and keeps latencies, per outcome. Thread-safe. */
@@ -173,12 +177,6 @@ final class Load {
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
         private final Map<String, Samples> others = new ConcurrentHashMap<>();
         private final Set<String> expectedKeys = ConcurrentHashMap.newKeySet();
-        /**
-         * Paced passes: how late the driver itself handed each call to the transport, from when it
-         * was due. This part of a call's latency is the load generator's (a late wake-up, its own
-         * collections, the cores it shares with the server), not the server's.
-         */
-        final Samples lag = new Samples(SAMPLES);
 
         Recorder(Operation op, long measureStart, long measureEnd) {
             this.op = op;
@@ -197,14 +195,15 @@ final class Load {
             }
         }
 
-        PassResult result(Operation op, String mode, int inFlight, double offeredRate, double seconds, boolean drained) {
+        PassResult result(Operation op, String mode, int inFlight, double offeredRate, double seconds, boolean drained,
+                Samples.Latency sendLag) {
             Map<String, Long> outcomes = new TreeMap<>();
             counts.forEach((k, v) -> outcomes.put(k, v.sum()));
             Map<String, Samples.Latency> otherLatency = new TreeMap<>();
             others.forEach((k, v) -> otherLatency.put(k, v.latency()));
             long ok = expected.count();
             return new PassResult(op.name(), mode, inFlight, offeredRate, seconds, ok, ok / seconds, expected.latency(),
-                    outcomes, expectedKeys, otherLatency, drained, lag.count() == 0 ? null : lag.latency());
+                    outcomes, expectedKeys, otherLatency, drained, sendLag);
         }
     }
 }
