@@ -97,11 +97,7 @@ final class StoreRun {
         try (ServerProcess server = start(); Driver driver = new Driver(server.port(), options.connections())) {
             Operations ops = new Operations(driver, fixture);
             log.accept("warming up: every operation but the password logins for " + options.warmup().toMillis() + " ms");
-            // Health last again: E comes first, and the transport it measures must be as warm as the rest.
-            warmUp(ops.health(), ops.validate(), ops.validateBadSignature(), ops.basicFields(), ops.updateLastActivity(),
-                    ops.openCloseCycle(), ops.health());
-            settle(ops.validate());
-            settle(ops.health());
+            warmUp(ops, ops.updateLastActivity(), ops.openCloseCycle());
             Load.PassResult baseline = max(ops.health(), options.inFlight());
             List<Results.OperationResult> operations = new ArrayList<>();
             operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
@@ -154,10 +150,7 @@ final class StoreRun {
         try (ServerProcess server = start(); Driver driver = new Driver(server.port(), options.connections())) {
             Operations ops = new Operations(driver, fixture);
             // A restarted server is as cold as the first one: warmed the same way, or E and validation come out low.
-            warmUp(ops.health(), ops.validate(), ops.validateBadSignature(), ops.basicFields(), ops.health(), ops.validate(),
-                    ops.health());
-            settle(ops.validate());
-            settle(ops.health());
+            warmUp(ops);
             Load.PassResult baseline = max(ops.health(), options.inFlight());
             Load.PassResult validate = max(ops.validate(), options.inFlight());
             ServerProcess.Memory memory = server.memory();
@@ -169,12 +162,20 @@ final class StoreRun {
 
     /**
      * Every path compiled and every connection open before the first figure, E included: a cold
-     * path (class loading, interpreted Argon2) would be measured as the server's cost.
+     * path (class loading, interpreted Argon2) would be measured as the server's cost. Health,
+     * the three validations and {@code others} each for the warm-up time, then validation and E
+     * until they settle.
      */
-    private void warmUp(Operation... ops) throws InterruptedException {
-        for (Operation op : ops) {
+    private void warmUp(Operations ops, Operation... others) throws InterruptedException {
+        List<Operation> passes = new ArrayList<>(List.of(ops.health(), ops.validate(), ops.validateBadSignature(),
+                ops.basicFields()));
+        passes.addAll(List.of(others));
+        passes.add(ops.health());  // E comes first: the transport it measures must be as warm as the rest
+        for (Operation op : passes) {
             Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         }
+        settle(ops.validate());
+        settle(ops.health());
     }
 
     /**

@@ -69,8 +69,8 @@ final class Targets {
                             fmt(r.memory().rssMiB()), r.storedSessions(), fmt(r.memory().peakMiB())),
                     Verdict.NOT_MEASURED));
         }
+        Results.Scale first = r.scales().isEmpty() ? null : r.scales().get(0);
         for (var scale : r.scales().subList(Math.min(1, r.scales().size()), r.scales().size())) {
-            Results.Scale first = r.scales().get(0);
             double change = scale.validate().throughput() / first.validate().throughput() - 1;
             double normalised = (scale.validate().throughput() / scale.baseline().throughput())
                     / (first.validate().throughput() / first.baseline().throughput()) - 1;
