@@ -3,6 +3,7 @@ package dev.sessiond.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.api.CallContextInterceptor;
+import dev.sessiond.server.api.CallExecutors;
 import dev.sessiond.server.api.GrpcApi;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.AuditTrail;
@@ -46,9 +47,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +79,17 @@ public final class SessiondServer implements AutoCloseable {
      * reaper run or a slow health check must never delay them.
      */
     private final ScheduledExecutorService activityWriter = daemonScheduler("sessiond-activity-writer");
+    /** The threads of calls that may wait (for the store, for a password hash); validations run on the transport's. */
+    private final ExecutorService calls = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger next = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "sessiond-call-" + next.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
     private static final long STREAM_SETTLE_MS = 500;
@@ -151,6 +166,7 @@ public final class SessiondServer implements AutoCloseable {
         List<BindableService> services = new ArrayList<>(GrpcApi.services(sessions, signIn, users,
                 new AuditTrail(store.jdbi()), directory, version()));
         services.forEach(builder::addService);
+        CallExecutors.install(builder, calls);
         builder.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())
@@ -290,6 +306,7 @@ public final class SessiondServer implements AutoCloseable {
         }
         scheduler.shutdownNow();
         activityWriter.shutdownNow();
+        calls.shutdownNow();
         if (activity != null) {
             activity.flush();
         }

@@ -182,6 +182,7 @@ public final class Store implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
+        NonBlocking.checkMayWait(); // the pool may wait for a free connection, and every statement waits
         if (!reachable) {
             throw new SQLTransientConnectionException("the database did not answer the last health check");
         }

@@ -5,12 +5,10 @@ import static dev.sessiond.server.testing.TestServer.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
-import dev.sessiond.proto.v1.SessionClientServiceGrpc;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc;
-import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
-import dev.sessiond.proto.v1.ValidateAndGetSessionResponse;
+import dev.sessiond.proto.v1.TryGetSessionRequest;
+import dev.sessiond.proto.v1.TryGetSessionResponse;
 import dev.sessiond.server.testing.CallGate;
 import dev.sessiond.server.testing.Http;
 import dev.sessiond.server.testing.NetworkServer;
@@ -42,7 +40,8 @@ class GracefulShutdownTest {
     @TempDir
     Path dir;
 
-    private final CallGate gate = new CallGate(SessionServerServiceGrpc.getValidateAndGetSessionMethod());
+    // A method served on the blocking executor: a gate on one served inline would hold the transport's thread.
+    private final CallGate gate = new CallGate(SessionServerServiceGrpc.getTryGetSessionMethod());
 
     @Test
     void shutdown_reportsNotServing_refusesNewCalls_andLetsTwentySlowCallsFinish() throws Exception {
@@ -50,16 +49,16 @@ class GracefulShutdownTest {
         try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "20s"),
                 TestServer.TEST_COST, builder -> builder.intercept(gate))) {
             ManagedChannel channel = sessiond.channel();
-            OpenSessionResponse admin = login(channel);
+            OpenSessionResponse admin = NetworkServer.adminLogin(channel);
             BlockingQueue<ServingStatus> watched = watchHealth(channel);
             assertThat(watched.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
 
             gate.close();
-            var validate = as(admin.getToken(), SessionServerServiceGrpc.newFutureStub(channel));
-            List<ListenableFuture<ValidateAndGetSessionResponse>> slow = new ArrayList<>();
+            var service = as(admin.getToken(), SessionServerServiceGrpc.newFutureStub(channel));
+            List<ListenableFuture<TryGetSessionResponse>> slow = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                slow.add(validate.validateAndGetSession(
-                        ValidateAndGetSessionRequest.newBuilder().setToken(admin.getToken()).build()));
+                slow.add(service.tryGetSession(
+                        TryGetSessionRequest.newBuilder().setSessionId(admin.getSession().getId()).build()));
             }
             assertThat(gate.awaitArrivals(20, Duration.ofSeconds(10))).as("20 calls in flight").isTrue();
 
@@ -76,7 +75,7 @@ class GracefulShutdownTest {
             assertThat(stopping).as("still draining the slow calls").isNotDone();
 
             gate.open();
-            for (ListenableFuture<ValidateAndGetSessionResponse> call : slow) {
+            for (ListenableFuture<TryGetSessionResponse> call : slow) {
                 assertThat(call.get(10, TimeUnit.SECONDS).getSession().getId()).isEqualTo(admin.getSession().getId());
             }
             stopping.get(10, TimeUnit.SECONDS);
@@ -91,11 +90,11 @@ class GracefulShutdownTest {
         try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "1s"),
                 TestServer.TEST_COST, builder -> builder.intercept(gate))) {
             ManagedChannel channel = sessiond.channel();
-            OpenSessionResponse admin = login(channel);
+            OpenSessionResponse admin = NetworkServer.adminLogin(channel);
             gate.close();
-            ListenableFuture<ValidateAndGetSessionResponse> stuck = as(admin.getToken(),
-                    SessionServerServiceGrpc.newFutureStub(channel)).validateAndGetSession(
-                    ValidateAndGetSessionRequest.newBuilder().setToken(admin.getToken()).build());
+            ListenableFuture<TryGetSessionResponse> stuck = as(admin.getToken(),
+                    SessionServerServiceGrpc.newFutureStub(channel)).tryGetSession(
+                    TryGetSessionRequest.newBuilder().setSessionId(admin.getSession().getId()).build());
             assertThat(gate.awaitArrivals(1, Duration.ofSeconds(10))).isTrue();
 
             long start = System.nanoTime();
@@ -111,10 +110,6 @@ class GracefulShutdownTest {
         }
     }
 
-    private static OpenSessionResponse login(ManagedChannel channel) {
-        return SessionClientServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.newBuilder()
-                .setLogin("admin").setPassword(TestServer.ADMIN_PASSWORD).setApplicationId("admin-console").build());
-    }
 
     private static BlockingQueue<ServingStatus> watchHealth(ManagedChannel channel) {
         BlockingQueue<ServingStatus> statuses = new LinkedBlockingQueue<>();

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Makes calls of one method slow on demand, for tests of what happens while calls are in
  * flight: once {@link #close() closed}, each call of the method waits at the gate (before the
  * service sees it) until {@link #open()}; at most 30 s, so a forgotten gate cannot hang a build.
+ * Gate a method served on the blocking executor: one served inline (validations, health
+ * checks) would hold the transport thread that reads every call of its connections.
  * Counts the calls waiting at once. Thread-safe.
  */
 public final class CallGate implements ServerInterceptor {

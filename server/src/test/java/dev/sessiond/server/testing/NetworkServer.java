@@ -1,5 +1,8 @@
 package dev.sessiond.server.testing;
 
+import dev.sessiond.proto.v1.OpenSessionRequest;
+import dev.sessiond.proto.v1.OpenSessionResponse;
+import dev.sessiond.proto.v1.SessionClientServiceGrpc;
 import dev.sessiond.server.SessiondServer;
 import dev.sessiond.server.auth.PasswordHasher;
 import dev.sessiond.server.config.Config;
@@ -100,6 +103,12 @@ public final class NetworkServer implements AutoCloseable {
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port(), credentials).build();
         channels.add(channel);
         return channel;
+    }
+
+    /** Signs in as the first administrator over {@code channel}. */
+    public static OpenSessionResponse adminLogin(ManagedChannel channel) {
+        return SessionClientServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.newBuilder()
+                .setLogin("admin").setPassword(TestServer.ADMIN_PASSWORD).setApplicationId("admin-console").build());
     }
 
     /** Starts the graceful shutdown, as SIGTERM does; returns when the server has stopped. */

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.SessionClientServiceGrpc;
+import dev.sessiond.proto.v1.SessionServerServiceGrpc;
+import dev.sessiond.proto.v1.TryGetSessionRequest;
+import dev.sessiond.proto.v1.TryGetSessionResponse;
 import dev.sessiond.server.testing.CallGate;
 import dev.sessiond.server.testing.NetworkServer;
 import dev.sessiond.server.testing.RawHttp2;
@@ -22,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +93,8 @@ class TransportLimitsTest {
 
     @Test
     void callsPerConnection_overTheLimitWaitInTheClient() throws Exception {
-        CallGate gate = new CallGate(HealthGrpc.getCheckMethod());
+        // A method served on the blocking executor: a gate on one served inline would hold the transport's thread.
+        CallGate gate = new CallGate(SessionServerServiceGrpc.getTryGetSessionMethod());
         try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_MAX_CALLS_PER_CONNECTION", "2"),
                 TestServer.TEST_COST, builder -> builder.intercept(gate))) {
             ManagedChannel first = sessiond.channel();
@@ -97,25 +103,32 @@ class TransportLimitsTest {
             HealthGrpc.newBlockingStub(second).check(HealthCheckRequest.getDefaultInstance());
             gate.close();
 
-            List<ListenableFuture<HealthCheckResponse>> calls = new ArrayList<>();
+            List<ListenableFuture<TryGetSessionResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                calls.add(HealthGrpc.newFutureStub(first).check(HealthCheckRequest.getDefaultInstance()));
+                calls.add(tryGetSession(first));
             }
             assertThat(gate.awaitArrivals(2, Duration.ofSeconds(10))).isTrue();
             assertThat(gate.awaitArrivals(1, Duration.ofMillis(500))).as("a third call on the connection").isFalse();
             for (int i = 0; i < 2; i++) {
-                calls.add(HealthGrpc.newFutureStub(second).check(HealthCheckRequest.getDefaultInstance()));
+                calls.add(tryGetSession(second));
             }
             assertThat(gate.awaitArrivals(2, Duration.ofSeconds(10))).as("another connection has its own calls").isTrue();
             gate.open();
 
-            for (ListenableFuture<HealthCheckResponse> call : calls) {
-                assertThat(call.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(ServingStatus.SERVING);
+            for (ListenableFuture<TryGetSessionResponse> call : calls) {
+                // Past the gate, each call reaches the service, which wants a caller's token.
+                ExecutionException e = catchThrowableOfType(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+                assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
             }
             assertThat(gate.mostWaiting()).isEqualTo(4);
         } finally {
             gate.open();
         }
+    }
+
+    private static ListenableFuture<TryGetSessionResponse> tryGetSession(ManagedChannel channel) {
+        return SessionServerServiceGrpc.newFutureStub(channel).tryGetSession(TryGetSessionRequest.newBuilder()
+                .setSessionId(UUID.randomUUID().toString()).build());
     }
 
     @Test
