@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.api.CallContextInterceptor;
 import dev.sessiond.server.api.CallExecutors;
+import dev.sessiond.server.api.CallThreads;
 import dev.sessiond.server.api.GrpcApi;
 import dev.sessiond.server.audit.AuditLog;
 import dev.sessiond.server.audit.AuditTrail;
@@ -50,9 +51,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,16 +79,7 @@ public final class SessiondServer implements AutoCloseable {
      */
     private final ScheduledExecutorService activityWriter = daemonScheduler("sessiond-activity-writer");
     /** The threads of calls that may wait (for the store, for a password hash); validations run on the transport's. */
-    private final ExecutorService calls = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger next = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "sessiond-call-" + next.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+    private final ExecutorService calls = CallThreads.newPool();
 
     /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
     private static final long STREAM_SETTLE_MS = 500;

@@ -1,0 +1,36 @@
+package dev.sessiond.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Call threads are named for the log and, on Linux, run nicer than the transport's threads. */
+class CallThreadsTest {
+
+    @Test
+    void callThreads_runNicerThanTheProcess() throws Exception {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only: no /proc/thread-self here");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/renice")) || Files.isExecutable(Path.of("/bin/renice")),
+                "renice (util-linux) is not installed");
+        int here = CallThreads.niceOfThisThread().orElseThrow();
+        assumeTrue(here + CallThreads.NICER <= 19, "this test runs too nice already");
+
+        ExecutorService pool = CallThreads.newPool();
+        try {
+            String name = pool.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            OptionalInt there = pool.submit(CallThreads::niceOfThisThread).get(10, TimeUnit.SECONDS);
+
+            assertThat(name).startsWith("sessiond-call-");
+            assertThat(there).hasValue(here + CallThreads.NICER);
+            assertThat(CallThreads.niceOfThisThread()).as("the caller's own thread is unchanged").hasValue(here);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
