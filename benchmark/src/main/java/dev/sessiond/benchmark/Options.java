@@ -21,6 +21,7 @@ import java.util.Locale;
  * @param inFlight the most calls in flight at once in a maximum-throughput pass
  * @param connections the HTTP/2 connections the calls are spread over
  * @param floodLogins the most password logins outstanding during the login flood
+ * @param pacedDriver what drives the paced passes: {@code auto} (h2load when installed), {@code h2load} or {@code java}
  * @param serverJvmOptions JVM flags for the server; none by default, as {@code bin/sessiond} runs it
  */
 record Options(
@@ -34,6 +35,7 @@ record Options(
         int inFlight,
         int connections,
         int floodLogins,
+        String pacedDriver,
         String profiled,
         List<String> serverJvmOptions,
         Path out,
@@ -58,6 +60,8 @@ record Options(
               --in-flight N           calls in flight in a maximum-throughput pass (default: 32)
               --connections N         HTTP/2 connections to the server (default: 4)
               --flood-logins N        most password logins outstanding during the login flood (default: 256)
+              --paced-driver D        what drives the passes at 70 %: h2load (Debian nghttp2-client), java
+                                      (this JVM), or auto (default: h2load when it is on the PATH)
               --server-jvm-options S  JVM flags for the server, space-separated (bin/benchmark passes
                                       those bin/sessiond runs it with), e.g. "-Xmx256m -XX:+UseSerialGC"
               --out DIR               where report.md, report.json and the run's logs go (default: benchmark/target)
@@ -105,6 +109,7 @@ record Options(
         int inFlight = 32;
         int connections = 4;
         int floodLogins = 256;
+        String pacedDriver = "auto";
         String profiled = null;
         List<String> serverJvmOptions = List.of();
         Path out = Path.of("benchmark", "target");
@@ -127,6 +132,7 @@ record Options(
                 case "--in-flight" -> inFlight = positive(arg, value(args, ++i, arg));
                 case "--connections" -> connections = positive(arg, value(args, ++i, arg));
                 case "--flood-logins" -> floodLogins = positive(arg, value(args, ++i, arg));
+                case "--paced-driver" -> pacedDriver = pacedDriver(value(args, ++i, arg));
                 case "--server-jvm-options" -> {
                     String flags = value(args, ++i, arg).trim();
                     serverJvmOptions = flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
@@ -142,7 +148,7 @@ record Options(
         }
         try {
             return new Options(quick, stores(store), counts(sessions), apiSessions, warmup, measure, paced, inFlight,
-                    connections, floodLogins, profiled, serverJvmOptions, out, serverJar, java);
+                    connections, floodLogins, pacedDriver, profiled, serverJvmOptions, out, serverJar, java);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -174,6 +180,13 @@ record Options(
             throw new UsageException(flag + ": missing value");
         }
         return args[i];
+    }
+
+    private static String pacedDriver(String value) throws UsageException {
+        if (!List.of("auto", "h2load", "java").contains(value)) {
+            throw new UsageException("--paced-driver: " + value + " (expected: auto, h2load or java)");
+        }
+        return value;
     }
 
     /** A {@code --profile} pass key, checked. */

@@ -107,11 +107,12 @@ record Profile(String pass, Path file, int samples, List<Share> threads, List<Sh
     }
 
     /**
-     * Whether the thread runs calls (gRPC's executor and event loops): background threads that
-     * wait for work by design (H2's writer, timers) are not a cost of the calls.
+     * Whether the thread runs calls (gRPC's event loops, sessiond's call threads): background
+     * threads that wait for work by design (H2's writer, timers) are not a cost of the calls.
      */
     private static boolean servesCalls(RecordedThread thread) {
-        return thread != null && thread.getJavaName() != null && thread.getJavaName().startsWith("grpc-");
+        return thread != null && thread.getJavaName() != null
+                && (thread.getJavaName().startsWith("grpc-") || thread.getJavaName().startsWith("sessiond-call-"));
     }
 
     /**
@@ -133,7 +134,7 @@ record Profile(String pass, Path file, int samples, List<Share> threads, List<Sh
         return null;
     }
 
-    /** {@code grpc-default-executor-12} and {@code grpc-default-executor-3} are one pool. */
+    /** {@code sessiond-call-12} and {@code sessiond-call-3} are one pool. */
     static String pool(String threadName) {
         return threadName.replaceAll("([-#]\\d+)+$", "");
     }

@@ -36,13 +36,13 @@ final class Report {
                 - machine: %d cores, %,d MiB, %s; load average before %s, after %s
                 - server: `java -jar sessiond-server.jar` (%s), %s; load: a separate JVM (grpc-netty) on \
                 the same machine, %d connections, %d calls in flight at the maximum
-                - each pass: %s warm-up, then %s measured at the maximum and %s at 70 %% of it (open loop, latency from \
-                the moment a call was due)
+                - each pass: %s warm-up, then %s measured at the maximum and %s at 70 %% of it (open loop; the Java \
+                driver counts latency from the moment a call was due, h2load from when it sent it; %s)
 
                 """, run.started(), run.commit(), run.seconds(), run.cores(), run.memoryMiB(), run.os(),
                 run.loadBefore(), run.loadAfter(), serverFlags(o),
                 run.java(), o.connections(), o.inFlight(), human(o.warmup()),
-                human(o.measure()), human(o.paced())));
+                human(o.measure()), human(o.paced()), pacedDriver(o)));
         for (var s : stores) {
             store(md, s);
         }
@@ -59,6 +59,18 @@ final class Report {
         return md.toString();
     }
 
+    private static String pacedDriver(Options o) {
+        return switch (o.pacedDriver()) {
+            case "java" -> "paced by the Java driver (--paced-driver java)";
+            case "h2load" -> "single calls paced by h2load, " + H2load.PROCESSES + " processes with a token each, "
+                    + "the open+close cycle by the Java driver";
+            default -> H2load.find().isPresent()
+                    ? "single calls paced by h2load (found on the PATH), " + H2load.PROCESSES
+                            + " processes with a token each, the open+close cycle by the Java driver"
+                    : "paced by the Java driver: no h2load on the PATH (Debian: apt install nghttp2-client)";
+        };
+    }
+
     private void store(StringBuilder md, Results.StoreResult s) {
         md.append("## ").append(s.store().label).append("\n\n");
         if (s.skipped() != null) {
@@ -72,7 +84,7 @@ final class Report {
                 + "One Argon2id hash (m=19456 KiB, t=2, p=1) took %s ms: sign-in capacity %d cores / hash = %s /s.%n%n",
                 fmt(e), fmt(s.baseline().throughput()), fmt(s.baselineAgain().throughput()), fmt(s.hashMillis()),
                 s.cores(), fmt(s.hashCapacity())));
-        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; driver send lag p99) | other outcomes | what |\n")
+        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; Java driver's send lag p99, or h2load) | other outcomes | what |\n")
                 .append("|---|---:|---:|---:|---:|---:|---|---|\n");
         md.append(row(StoreRun.HEALTH, s.baseline(), null, e, "the empty RPC, before the operations"));
         for (var op : s.operations()) {
@@ -126,8 +138,8 @@ final class Report {
     private static String row(String name, Load.PassResult max, Load.PassResult paced, double e, String what) {
         return String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s |%n", name, fmt(max.throughput()),
                 max.throughput() / e, fmt(max.latency().p50()), fmt(max.latency().p99()),
-                paced == null ? "" : fmt(paced.latency().p99()) + " (at " + fmt(paced.offeredRate()) + " /s; driver lag "
-                        + (paced.sendLag() == null ? "-" : fmt(paced.sendLag().p99())) + ")",
+                paced == null ? "" : fmt(paced.latency().p99()) + " (at " + fmt(paced.offeredRate()) + " /s; "
+                        + (paced.sendLag() == null ? "by h2load" : "driver lag " + fmt(paced.sendLag().p99())) + ")",
                 others(max), what);
     }
 

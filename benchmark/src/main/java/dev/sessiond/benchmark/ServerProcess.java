@@ -29,12 +29,14 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int metricsPort;
     private final Path log;
     private final Path java;
 
-    private ServerProcess(Process process, int port, Path log, Path java) {
+    private ServerProcess(Process process, int port, int metricsPort, Path log, Path java) {
         this.process = process;
         this.port = port;
+        this.metricsPort = metricsPort;
         this.log = log;
         this.java = java;
     }
@@ -48,6 +50,7 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         int port = freeLoopbackPort();
+        int metricsPort = freeLoopbackPort();
         Path log = workDir.resolve("server.log");
         List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(jvmArgs);
@@ -62,10 +65,11 @@ final class ServerProcess implements AutoCloseable {
         env.remove("JDK_JAVA_OPTIONS");
         env.remove("_JAVA_OPTIONS");
         env.put("SESSIOND_GRPC_PORT", Integer.toString(port));
+        env.put("SESSIOND_METRICS_PORT", Integer.toString(metricsPort));
         env.putAll(settings);
         Process process = builder.start();
         process.getOutputStream().close();
-        ServerProcess server = new ServerProcess(process, port, log, java);
+        ServerProcess server = new ServerProcess(process, port, metricsPort, log, java);
         try {
             server.awaitListening();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -77,6 +81,11 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The HTTP port of the server's /metrics. */
+    int metricsPort() {
+        return metricsPort;
     }
 
     long pid() {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +66,8 @@ final class StoreRun {
     private final Consumer<String> log;
     private final Map<String, String> settings = new HashMap<>();
     private final int cores = Runtime.getRuntime().availableProcessors();
+    /** What paces single calls at 70 %; empty: the Java driver. */
+    private final Optional<Path> h2load;
 
     StoreRun(Options options, Store store, Path workDir, Consumer<String> log) {
         this.options = options;
@@ -76,6 +79,12 @@ final class StoreRun {
         // Sessions (the API's and the fillers) must not expire during a long run, and the reaper must find nothing
         // to do: it would delete rows under the measurement.
         settings.put("SESSIOND_SESSION_IDLE_TIMEOUT", "24h");
+        h2load = switch (options.pacedDriver()) {
+            case "java" -> Optional.empty();
+            case "h2load" -> Optional.of(H2load.find().orElseThrow(() -> new IllegalStateException(
+                    "--paced-driver h2load: no h2load on the PATH (Debian: apt install nghttp2-client)")));
+            default -> H2load.find();
+        };
     }
 
     Results.StoreResult run() throws Exception {
@@ -224,9 +233,13 @@ final class StoreRun {
         }
         Load.PassResult paced = null;
         if (max.throughput() > 0) {
-            paced = Load.paced(op, PACED_SHARE * max.throughput(), options.warmup(), options.paced(), PACED_MAX_IN_FLIGHT);
-            log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms", name, paced.throughput(),
-                    paced.latency().p50(), paced.latency().p99()));
+            double rate = PACED_SHARE * max.throughput();
+            paced = h2load.isPresent() && op instanceof Operation.Unary unary
+                    ? new H2load(h2load.get(), workDir.resolve("h2load"), server.port(), server.metricsPort())
+                            .paced(unary, rate, options.warmup(), options.paced())
+                    : Load.paced(op, rate, options.warmup(), options.paced(), PACED_MAX_IN_FLIGHT);
+            log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms  (%s)", name,
+                    paced.throughput(), paced.latency().p50(), paced.latency().p99(), paced.mode()));
         }
         return new Results.OperationResult(name, what, max, paced, null, profile);
     }

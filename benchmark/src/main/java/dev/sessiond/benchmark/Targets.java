@@ -49,7 +49,7 @@ final class Targets {
                         + " ms; not judged: one hash alone takes " + fmt(r.hashMillis()) + " ms", Verdict.NOT_MEASURED));
             } else {
                 double p99 = op.paced() == null ? Double.NaN : op.paced().latency().p99();
-                String lag = op.paced() == null || op.paced().sendLag() == null ? ""
+                String lag = op.paced() == null ? "" : op.paced().sendLag() == null ? "; driven by h2load"
                         : "; the driver's own send lag p99 " + fmt(op.paced().sendLag().p99()) + " ms";
                 out.add(new Target(s, name, required, fmt(p99) + " ms" + lag, verdict(p99 <= P99_LIMIT_MS)));
             }

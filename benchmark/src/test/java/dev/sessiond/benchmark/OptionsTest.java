@@ -49,6 +49,14 @@ class OptionsTest {
     }
 
     @Test
+    void pacedDriver_isAutoUnlessChosen() throws Exception {
+        assertThat(Options.parse("--quick", "--server-jar", "s.jar").pacedDriver()).isEqualTo("auto");
+        assertThat(Options.parse("--paced-driver", "java", "--server-jar", "s.jar").pacedDriver()).isEqualTo("java");
+        assertThatThrownBy(() -> Options.parse("--paced-driver", "wrk", "--server-jar", "s.jar"))
+                .hasMessage("--paced-driver: wrk (expected: auto, h2load or java)");
+    }
+
+    @Test
     void serverJvmOptions_areSplitOnSpaces() throws Exception {
         Options o = Options.parse("--server-jvm-options", " -Xmx256m  -XX:+UseSerialGC ", "--server-jar", "s.jar");
         assertThat(o.serverJvmOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
