@@ -101,10 +101,12 @@ final class Report {
         var f = s.flood();
         md.append(String.format(Locale.ROOT, "**Login flood**: password logins offered at %s /s (%.0f x the hashing "
                 + "capacity, at most %d outstanding) while validating at the maximum: validation %s /s = %.2f E "
-                + "(p99 %s ms); logins: %s; accepted logins p50 %s ms, p99 %s ms (from when they were due)%s.%n%n",
+                + "(p99 %s ms); logins: %s; accepted logins p50 %s ms, p99 %s ms (from when they were due)%s; "
+                + "the driver's own send lag of the logins p99 %s ms.%n%n",
                 fmt(f.offeredLoginRate()), StoreRun.FLOOD_FACTOR, f.logins().inFlight(), fmt(f.validate().throughput()),
                 f.validate().throughput() / e, fmt(f.validate().latency().p99()), outcomes(f.logins().outcomes()),
-                fmt(f.logins().latency().p50()), fmt(f.logins().latency().p99()), refusals(f.logins())));
+                fmt(f.logins().latency().p50()), fmt(f.logins().latency().p99()), refusals(f.logins()),
+                f.logins().sendLag() == null ? "-" : fmt(f.logins().sendLag().p99())));
         if (!s.scales().isEmpty()) {
             md.append("**Stored sessions** (the first row is the run above; then each count after a restart, warmed and "
                     + "measured the same way, with E measured again: the targets compare these):\n\n")
