@@ -60,15 +60,14 @@ final class Report {
     }
 
     private static String pacedDriver(Options o) {
-        return switch (o.pacedDriver()) {
-            case "java" -> "paced by the Java driver (--paced-driver java)";
-            case "h2load" -> "single calls paced by h2load, " + H2load.PROCESSES + " processes with a token each, "
-                    + "the open+close cycle by the Java driver";
-            default -> H2load.find().isPresent()
-                    ? "single calls paced by h2load (found on the PATH), " + H2load.PROCESSES
-                            + " processes with a token each, the open+close cycle by the Java driver"
-                    : "paced by the Java driver: no h2load on the PATH (Debian: apt install nghttp2-client)";
-        };
+        if (o.pacedDriver().equals("java")) {
+            return "paced by the Java driver (--paced-driver java)";
+        }
+        if (H2load.find().isEmpty()) {
+            return "paced by the Java driver: no h2load on the PATH (Debian: apt install nghttp2-client)";
+        }
+        return "single calls paced by h2load, " + H2load.PROCESSES + " processes with a token each, "
+                + "the open+close cycle by the Java driver";
     }
 
     private void store(StringBuilder md, Results.StoreResult s) {
