@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
  * thread id, once, when it starts). The cached validations run on the transport's threads at
  * the process's priority, so when the cores are contended — a login flood hashing passwords on
  * every one of them — the validations every other service waits for get most of the CPU, and
- * sign-ins, which can wait, get the rest. With nothing contending, nice changes nothing. In a
- * {@code --quick} benchmark, validation during a login flood went from 0.25 E to 0.50 E, and
- * {@code OpenSession} with a password alone stayed at its rate. Where the OS priority cannot be
+ * sign-ins, which can wait, get the rest. With nothing contending, nice changes nothing (README
+ * "Performance" has the figures, which are noisy on two cores). Where the OS priority cannot be
  * changed (no {@code renice}, not Linux), the threads run at the process's, and the server says
  * so once in its log.
  */
