@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -63,8 +64,23 @@ final class H2load {
         this.metricsPort = metricsPort;
     }
 
+    /**
+     * The h2load a {@code --paced-driver} choice paces with: none for {@code java}, the one on
+     * the PATH for {@code auto} (none if missing) and for {@code h2load}.
+     *
+     * @throws IllegalStateException for {@code h2load} when there is none on the PATH
+     */
+    static Optional<Path> chosen(String pacedDriver) {
+        return switch (pacedDriver) {
+            case "java" -> Optional.empty();
+            case "h2load" -> Optional.of(find().orElseThrow(() -> new IllegalStateException(
+                    "--paced-driver h2load: no h2load on the PATH (Debian: apt install nghttp2-client)")));
+            default -> find();
+        };
+    }
+
     /** {@code h2load} on the PATH, if there is one. */
-    static Optional<Path> find() {
+    private static Optional<Path> find() {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
@@ -91,13 +107,16 @@ final class H2load {
     Load.PassResult paced(Operation.Unary op, double rate, Duration warmup, Duration measure)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
+        for (int p = 0; p < PROCESSES; p++) {
+            Files.write(body(p), frame(op.requests()[p * op.requests().length / PROCESSES]));
+        }
         String method = op.method().getFullMethodName();
         run(op, rate, warmup, "warmup");
         Map<String, Long> before = callCounts(method);
         List<Path> outputs = run(op, rate, measure, "measure");
         Map<String, Long> after = callCounts(method);
 
-        Samples latencies = new Samples(Math.max(1, (int) Math.min(4_000_000, rate * measure.toSeconds() * 2 + 1000)));
+        Samples latencies = new Samples((int) Math.min(4_000_000, PROCESSES * requestsPerProcess(rate, measure)));
         long httpErrors = 0;
         long failed = 0;
         for (int p = 0; p < PROCESSES; p++) {
@@ -121,29 +140,34 @@ final class H2load {
         return workDir.resolve("h2load-" + process + ".tsv");
     }
 
+    private Path body(int process) {
+        return workDir.resolve("h2load-" + process + ".bin");
+    }
+
+    private static long requestsPerProcess(double rate, Duration time) {
+        return Math.max(1, Math.round(rate / PROCESSES * time.toNanos() / 1e9));
+    }
+
     /** Runs the processes for {@code time} at {@code rate} in all; returns their outputs. */
     private List<Path> run(Operation.Unary op, double rate, Duration time, String part)
             throws IOException, InterruptedException {
-        String method = op.method().getFullMethodName();
-        long requests = Math.max(1, Math.round(rate / PROCESSES * time.toNanos() / 1e9));
+        long requests = requestsPerProcess(rate, time);
         List<Process> processes = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
         try {
             for (int p = 0; p < PROCESSES; p++) {
-                Path body = workDir.resolve("h2load-" + p + ".bin");
-                Files.write(body, frame(op.requests()[p * op.requests().length / PROCESSES]));
                 Files.deleteIfExists(log(p));
                 Path output = workDir.resolve("h2load-" + p + "-" + part + ".out");
                 List<String> command = new ArrayList<>(List.of(executable.toString(),
                         "-c", "1", "-m", Integer.toString(MAX_STREAMS), "-n", Long.toString(requests),
                         "--rps", String.format(Locale.ROOT, "%.3f", rate / PROCESSES),
-                        "--log-file", log(p).toString(), "-d", body.toString(),
+                        "--log-file", log(p).toString(), "-d", body(p).toString(),
                         "-H", "content-type: application/grpc", "-H", "te: trailers"));
                 String authorization = op.headers().get(Driver.AUTHORIZATION);
                 if (authorization != null) {
                     command.addAll(List.of("-H", "authorization: " + authorization));
                 }
-                command.add("http://127.0.0.1:" + port + "/" + method);
+                command.add("http://127.0.0.1:" + port + "/" + op.method().getFullMethodName());
                 processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(output.toFile()).start());
                 outputs.add(output);
@@ -189,12 +213,7 @@ final class H2load {
     }
 
     private static boolean isCode(String key) {
-        try {
-            Status.Code.valueOf(key);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return Arrays.stream(Status.Code.values()).anyMatch(code -> code.name().equals(key));
     }
 
     /** Requests h2load counted as failed or errored, from its summary. */

@@ -60,14 +60,12 @@ final class Report {
     }
 
     private static String pacedDriver(Options o) {
-        if (o.pacedDriver().equals("java")) {
-            return "paced by the Java driver (--paced-driver java)";
+        if (H2load.chosen(o.pacedDriver()).isPresent()) {
+            return "single calls paced by h2load, " + H2load.PROCESSES + " processes with a token each, "
+                    + "the open+close cycle by the Java driver";
         }
-        if (H2load.find().isEmpty()) {
-            return "paced by the Java driver: no h2load on the PATH (Debian: apt install nghttp2-client)";
-        }
-        return "single calls paced by h2load, " + H2load.PROCESSES + " processes with a token each, "
-                + "the open+close cycle by the Java driver";
+        return o.pacedDriver().equals("java") ? "paced by the Java driver (--paced-driver java)"
+                : "paced by the Java driver: no h2load on the PATH (Debian: apt install nghttp2-client)";
     }
 
     private void store(StringBuilder md, Results.StoreResult s) {

@@ -79,12 +79,7 @@ final class StoreRun {
         // Sessions (the API's and the fillers) must not expire during a long run, and the reaper must find nothing
         // to do: it would delete rows under the measurement.
         settings.put("SESSIOND_SESSION_IDLE_TIMEOUT", "24h");
-        h2load = switch (options.pacedDriver()) {
-            case "java" -> Optional.empty();
-            case "h2load" -> Optional.of(H2load.find().orElseThrow(() -> new IllegalStateException(
-                    "--paced-driver h2load: no h2load on the PATH (Debian: apt install nghttp2-client)")));
-            default -> H2load.find();
-        };
+        h2load = H2load.chosen(options.pacedDriver());
     }
 
     Results.StoreResult run() throws Exception {

@@ -7,7 +7,6 @@ import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc;
 import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
 import dev.sessiond.server.testing.NetworkServer;
-import dev.sessiond.server.testing.TestServer;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -56,8 +55,7 @@ class CallExecutorsTest {
 
     @Test
     void cachedValidationsAndHealthChecks_areAnsweredOnTheTransportThread_theRestOnCallThreads() throws Exception {
-        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of(), TestServer.TEST_COST,
-                builder -> builder.intercept(recorder))) {
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of(), recorder)) {
             ManagedChannel channel = sessiond.channel();
             HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
             assertThat(next()).doesNotStartWith(CALL_THREAD);
@@ -79,8 +77,7 @@ class CallExecutorsTest {
 
     @Test
     void aValidationThatNeedsTheStore_movesToACallThread_andIsAnswered() throws Exception {
-        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SESSION_CACHE_TTL", "0"),
-                TestServer.TEST_COST, builder -> builder.intercept(recorder))) {
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SESSION_CACHE_TTL", "0"), recorder)) {
             ManagedChannel channel = sessiond.channel();
             OpenSessionResponse admin = NetworkServer.adminLogin(channel);
             next();

@@ -12,7 +12,6 @@ import dev.sessiond.proto.v1.TryGetSessionResponse;
 import dev.sessiond.server.testing.CallGate;
 import dev.sessiond.server.testing.Http;
 import dev.sessiond.server.testing.NetworkServer;
-import dev.sessiond.server.testing.TestServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -46,8 +45,7 @@ class GracefulShutdownTest {
     @Test
     void shutdown_reportsNotServing_refusesNewCalls_andLetsTwentySlowCallsFinish() throws Exception {
         Duration grace = Duration.ofSeconds(20);
-        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "20s"),
-                TestServer.TEST_COST, builder -> builder.intercept(gate))) {
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "20s"), gate)) {
             ManagedChannel channel = sessiond.channel();
             OpenSessionResponse admin = NetworkServer.adminLogin(channel);
             BlockingQueue<ServingStatus> watched = watchHealth(channel);
@@ -87,8 +85,7 @@ class GracefulShutdownTest {
 
     @Test
     void shutdown_cancelsCallsThatOutrunTheGrace_andStopsInTime() throws Exception {
-        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "1s"),
-                TestServer.TEST_COST, builder -> builder.intercept(gate))) {
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_SHUTDOWN_GRACE", "1s"), gate)) {
             ManagedChannel channel = sessiond.channel();
             OpenSessionResponse admin = NetworkServer.adminLogin(channel);
             gate.close();

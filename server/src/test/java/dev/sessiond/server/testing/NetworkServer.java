@@ -12,6 +12,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,6 +66,11 @@ public final class NetworkServer implements AutoCloseable {
     /** A server with its data under {@code dir}, the given settings, cheap hashing and no extra interceptors. */
     public static NetworkServer start(Path dir, Map<String, String> settings) {
         return start(dir, settings, TestServer.TEST_COST, builder -> {});
+    }
+
+    /** A server as {@link #start(Path, Map)}, with {@code interceptor} on its calls (e.g. a {@link CallGate}). */
+    public static NetworkServer start(Path dir, Map<String, String> settings, ServerInterceptor interceptor) {
+        return start(dir, settings, TestServer.TEST_COST, builder -> builder.intercept(interceptor));
     }
 
     /**

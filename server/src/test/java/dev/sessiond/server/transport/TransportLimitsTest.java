@@ -95,8 +95,7 @@ class TransportLimitsTest {
     void callsPerConnection_overTheLimitWaitInTheClient() throws Exception {
         // A method served on the blocking executor: a gate on one served inline would hold the transport's thread.
         CallGate gate = new CallGate(SessionServerServiceGrpc.getTryGetSessionMethod());
-        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_MAX_CALLS_PER_CONNECTION", "2"),
-                TestServer.TEST_COST, builder -> builder.intercept(gate))) {
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_MAX_CALLS_PER_CONNECTION", "2"), gate)) {
             ManagedChannel first = sessiond.channel();
             ManagedChannel second = sessiond.channel();
             HealthGrpc.newBlockingStub(first).check(HealthCheckRequest.getDefaultInstance()); // connect
