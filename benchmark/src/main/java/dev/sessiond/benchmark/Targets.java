@@ -49,9 +49,8 @@ final class Targets {
                         + " ms; not judged: one hash alone takes " + fmt(r.hashMillis()) + " ms", Verdict.NOT_MEASURED));
             } else {
                 double p99 = op.paced() == null ? Double.NaN : op.paced().latency().p99();
-                String lag = op.paced() == null ? "" : op.paced().sendLag() == null ? "; driven by h2load"
-                        : "; the driver's own send lag p99 " + fmt(op.paced().sendLag().p99()) + " ms";
-                out.add(new Target(s, name, required, fmt(p99) + " ms" + lag, verdict(p99 <= P99_LIMIT_MS)));
+                out.add(new Target(s, name, required, fmt(p99) + " ms" + (op.paced() == null ? "" : driver(op.paced())),
+                        verdict(p99 <= P99_LIMIT_MS)));
             }
         }
         var signIn = r.operation(StoreRun.SIGN_IN);
@@ -94,11 +93,10 @@ final class Targets {
                 .filter(x -> x.getKey().startsWith("RESOURCE_EXHAUSTED"))
                 .mapToDouble(x -> x.getValue().p99()).max().orElse(Double.NaN);
         // The logins are paced by the Java driver, which validates at its maximum meanwhile: its own lag is shown beside.
-        String lag = flood.logins().sendLag() == null ? ""
-                : "; the driver's own send lag p99 " + fmt(flood.logins().sendLag().p99()) + " ms";
         String measured = String.format(Locale.ROOT, "%,d of %,d logins refused%s; accepted logins' p99 %s ms%s",
                 refused, flood.logins().outcomes().values().stream().mapToLong(Long::longValue).sum(),
-                refused > 0 ? ", refusal p99 " + fmt(refusedP99) + " ms" : "", fmt(flood.logins().latency().p99()), lag);
+                refused > 0 ? ", refusal p99 " + fmt(refusedP99) + " ms" : "", fmt(flood.logins().latency().p99()),
+                driver(flood.logins()));
         out.add(new Target(s, "logins beyond the hashing capacity refused quickly",
                 "RESOURCE_EXHAUSTED, p99 of a refusal < one hash (" + fmt(r.hashMillis()) + " ms)", measured,
                 verdict(refused > 0 && refusedP99 < r.hashMillis())));
@@ -128,5 +126,11 @@ final class Targets {
             return String.format(Locale.ROOT, "%.1f", v);
         }
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Who paced {@code paced}: h2load, or the Java driver with its own send lag. */
+    private static String driver(Load.PassResult paced) {
+        return paced.sendLag() == null ? "; driven by h2load"
+                : "; the driver's own send lag p99 " + fmt(paced.sendLag().p99()) + " ms";
     }
 }
