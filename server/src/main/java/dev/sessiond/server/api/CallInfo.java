@@ -29,6 +29,7 @@ record CallInfo(
 
     static final int MAX_CULTURE = 35;
     static final int MAX_HOST = 255;
+    private static final String BEARER = "Bearer";
 
     CallInfo {
         requireNonNull(authorization, "authorization");
@@ -45,11 +46,14 @@ record CallInfo(
         String value = authorization.orElseThrow(() -> new AuthenticationException(Reason.TOKEN_MALFORMED,
                 "authorization: missing (expected: 'Bearer <token>' from OpenSession)"));
         int space = value.indexOf(' ');
-        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer") || value.substring(space + 1).isBlank()) {
+        String token = space == BEARER.length() && value.regionMatches(true, 0, BEARER, 0, space)
+                ? value.substring(space + 1).strip()
+                : "";
+        if (token.isEmpty()) {
             throw new AuthenticationException(Reason.TOKEN_MALFORMED,
                     "authorization: not a bearer token (expected: 'Bearer <token>')");
         }
-        return value.substring(space + 1).strip();
+        return token;
     }
 
     /** The client as the call describes it; checks the culture metadata. */

@@ -36,10 +36,18 @@ public final class TokenKeys {
 
     private final String signingKeyId;
     private final Map<String, byte[]> keys;
+    /** The keys again as two arrays, for looking up an id inside a token without cutting it out. */
+    private final String[] ids;
+    private final byte[][] values;
 
     TokenKeys(String signingKeyId, Map<String, byte[]> keys) {
         this.signingKeyId = requireNonNull(signingKeyId, "signingKeyId");
         this.keys = Map.copyOf(keys);
+        this.ids = this.keys.keySet().toArray(String[]::new);
+        this.values = new byte[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            values[i] = this.keys.get(ids[i]);
+        }
     }
 
     /** Reads the key file, creating it with one fresh random key (owner-only permissions) when it is missing. */
@@ -145,5 +153,16 @@ public final class TokenKeys {
 
     byte[] key(String keyId) {
         return keys.get(keyId);
+    }
+
+    /** The key whose id is {@code text[from, to)}, or null. */
+    byte[] key(String text, int from, int to) {
+        int length = to - from;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i].length() == length && text.regionMatches(from, ids[i], 0, length)) {
+                return values[i];
+            }
+        }
+        return null;
     }
 }

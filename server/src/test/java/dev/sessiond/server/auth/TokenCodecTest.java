@@ -16,9 +16,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +166,8 @@ class TokenCodecTest {
                 Arguments.of("three parts", (UnaryOperator<String>) t -> t.substring(0, t.lastIndexOf('.'))),
                 Arguments.of("five parts", (UnaryOperator<String>) t -> t + ".AAAA"),
                 Arguments.of("signature not base64", (UnaryOperator<String>) t -> t.substring(0, t.lastIndexOf('.') + 1) + "#*!"),
+                Arguments.of("padded signature", (UnaryOperator<String>) t -> t + "="),
+                Arguments.of("non-ASCII character", (UnaryOperator<String>) t -> t.substring(0, 12) + "é" + t.substring(13)),
                 Arguments.of("over-long", (UnaryOperator<String>) t -> {
                     int payloadEnd = t.lastIndexOf('.');
                     return t.substring(0, payloadEnd) + "A".repeat(10_000) + t.substring(payloadEnd);
@@ -229,6 +237,51 @@ class TokenCodecTest {
         String token = wide.issue(sessionId, userId, lifetimeEnd).token();
 
         assertThat(wide.verify(token).sessionId()).isEqualTo(sessionId);
+    }
+
+    @Test
+    void verify_keepsNothingFromOneTokenToTheNext() throws IOException {
+        // verify() works in per-thread memory: a long token, then a refused one, then a short one.
+        TokenCodec wide = new TokenCodec(keys("current", keyLine("k1", 1)), "漢".repeat(128), INSTANCE, clock);
+        String longToken = wide.issue(sessionId, userId, lifetimeEnd).token();
+        UUID otherSession = UUID.randomUUID();
+        TokenCodec.IssuedToken shortToken = codec.issue(otherSession, userId, lifetimeEnd.minusSeconds(1));
+
+        assertRejected(longToken, Reason.SERVER_CODE_MISMATCH);
+        assertRejected(shortToken.token().substring(0, shortToken.token().length() - 1) + "A", Reason.TOKEN_SIGNATURE_INVALID);
+        TokenCodec.Claims claims = codec.verify(shortToken.token());
+
+        assertThat(claims).isEqualTo(new TokenCodec.Claims(otherSession, userId, lifetimeEnd.minusSeconds(1), shortToken.secretHash()));
+    }
+
+    @Test
+    void verify_givesEachThreadTheClaimsOfItsOwnTokens() throws Exception {
+        int threads = 4;
+        List<TokenCodec.IssuedToken> issued = new ArrayList<>();
+        List<UUID> sessions = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            sessions.add(UUID.randomUUID());
+            issued.add(codec.issue(sessions.get(i), userId, lifetimeEnd));
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Integer>> checked = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int mine = i;
+                checked.add(pool.submit(() -> {
+                    for (int round = 0; round < 2_000; round++) {
+                        TokenCodec.Claims claims = codec.verify(issued.get(mine).token());
+                        if (!claims.sessionId().equals(sessions.get(mine))
+                                || !claims.secretHash().equals(issued.get(mine).secretHash())) {
+                            return round;
+                        }
+                    }
+                    return -1;
+                }));
+            }
+            for (Future<Integer> result : checked) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).as("round with another thread's claims").isEqualTo(-1);
+            }
+        }
     }
 
     private void assertEverySubstitutionRejected(String token, int start, int end) {
