@@ -2,6 +2,7 @@ package dev.sessiond.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +68,28 @@ class PasswordHasherTest {
         } finally {
             two.shutdownNow();
         }
+    }
+
+    @Test
+    void memory_isKeptWhileHashesComeAndDroppedOnceTheyStop() throws Exception {
+        Duration keep = Duration.ofSeconds(2);
+        PasswordHasher hasher = new PasswordHasher(CHEAP, new HashingSlots(HashingLimits.UNBOUNDED), keep);
+
+        assertThat(hasher.keptMemories()).as("after the decoy hash of the constructor").isEqualTo(1);
+        assertThat(droppedWithin(hasher, Duration.ofSeconds(30))).as("dropped after %s idle", keep).isTrue();
+
+        String stored = hasher.hash("one more");
+        assertThat(hasher.keptMemories()).as("after a hash").isEqualTo(1);
+        assertThat(hasher.verify("one more", stored)).isTrue();
+        assertThat(droppedWithin(hasher, Duration.ofSeconds(30))).as("dropped again").isTrue();
+    }
+
+    private static boolean droppedWithin(PasswordHasher hasher, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (hasher.keptMemories() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return hasher.keptMemories() == 0;
     }
 
     @Test
