@@ -2,6 +2,7 @@ package dev.sessiond.server.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sessiond.proto.v1.SessionClientServiceGrpc;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc;
 import dev.sessiond.server.store.NonBlocking;
 import io.grpc.Metadata;
@@ -16,8 +17,10 @@ import java.util.concurrent.Executor;
  * Which thread serves each call. The calls every other service makes on every request —
  * validations, answered from the session cache — and health checks run on the transport's
  * thread that read them ({@link NonBlocking}); when one needs the store after all, it moves to
- * the blocking executor itself. Every other call (sign-in hashes passwords, most calls write)
- * runs on the blocking executor, as in a default gRPC server. Thread-safe.
+ * the blocking executor itself. A password sign-in starts there too, so that one beyond the
+ * hashing capacity is refused at once, before anything waits; the others move on at their first
+ * store access, well before the hash. Every other call (most of them write) runs on the
+ * blocking executor, as in a default gRPC server. Thread-safe.
  */
 public final class CallExecutors implements ServerCallExecutorSupplier {
 
@@ -25,7 +28,8 @@ public final class CallExecutors implements ServerCallExecutorSupplier {
     static final Set<String> INLINE = Set.of(
             HealthGrpc.getCheckMethod().getFullMethodName(),
             SessionServerServiceGrpc.getValidateAndGetSessionMethod().getFullMethodName(),
-            SessionServerServiceGrpc.getValidateBasicFieldsMethod().getFullMethodName());
+            SessionServerServiceGrpc.getValidateBasicFieldsMethod().getFullMethodName(),
+            SessionClientServiceGrpc.getOpenSessionMethod().getFullMethodName());
 
     private final Executor blocking;
 

@@ -3,6 +3,7 @@ package dev.sessiond.server.auth;
 import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.error.LimitExceededException;
+import dev.sessiond.server.store.NonBlocking;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,6 +122,7 @@ public final class HashingSlots {
     }
 
     private <T> T inSlot(Supplier<T> hash) {
+        NonBlocking.checkMayWait(); // tens of milliseconds of CPU: never on the transport's thread
         waiting.incrementAndGet();
         try {
             slots.acquire();

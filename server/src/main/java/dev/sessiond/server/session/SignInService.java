@@ -73,7 +73,10 @@ public final class SignInService {
         HashingSlots.Place place = null;
         try {
             if (domainLogin.isEmpty()) {
-                place = hashing.reserve(); // a flood beyond the hashing capacity is turned away before any store access
+                // A flood beyond the hashing capacity is turned away before any store access: on the
+                // transport's thread, where a sign-in starts (CallExecutors). The store access below
+                // moves the rest to a call thread, which starts over and reserves again.
+                place = hashing.reserve();
             }
             throttle.check(key, clock.instant());
             user = domainLogin.isPresent()

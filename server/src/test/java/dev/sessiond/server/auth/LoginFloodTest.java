@@ -11,7 +11,12 @@ import dev.sessiond.server.testing.Errors;
 import dev.sessiond.server.testing.Http;
 import dev.sessiond.server.testing.NetworkServer;
 import dev.sessiond.server.testing.TestServer;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -22,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,67 @@ class LoginFloodTest {
                     .contains("sessiond_login_failures_total{reason=\"invalid_credentials\"} 0.0");
             assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
                     .isEqualTo(ServingStatus.SERVING);
+        }
+    }
+
+    /** Slow enough that a line of three sign-ins stays full for seconds. */
+    private static final PasswordHasher.Cost SLOW_COST = new PasswordHasher.Cost(19_456, 60, 1);
+    private static final String CALL_THREAD = "sessiond-call-";
+
+    @Test
+    void signInsBeyondAFullLine_areRefusedOnTheTransportThread_theOthersHashOnCallThreads() throws Exception {
+        Map<String, List<String>> threadsByStatus = new ConcurrentHashMap<>();
+        ServerInterceptor recorder = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                    ServerCallHandler<Q, R> next) {
+                return next.startCall(new SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        threadsByStatus.computeIfAbsent(status.getCode().name(), code -> new CopyOnWriteArrayList<>())
+                                .add(Thread.currentThread().getName());
+                        super.close(status, trailers);
+                    }
+                }, headers);
+            }
+        };
+        try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_PASSWORD_HASH_CONCURRENCY", "1",
+                "SESSIOND_PASSWORD_HASH_QUEUE", "2", "SESSIOND_PASSWORD_HASH_MAX_WAIT", "10m"), SLOW_COST,
+                builder -> builder.intercept(recorder))) {
+            var client = SessionClientServiceGrpc.newFutureStub(sessiond.channel());
+            OpenSessionRequest login = OpenSessionRequest.newBuilder().setLogin("admin")
+                    .setPassword(TestServer.ADMIN_PASSWORD).setApplicationId("cli").build();
+            List<ListenableFuture<OpenSessionResponse>> line = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                line.add(client.openSession(login));
+            }
+            awaitMetric(sessiond, "sessiond_password_hashes_waiting 2.0");
+
+            for (int i = 0; i < 5; i++) {
+                try {
+                    client.openSession(login).get(30, TimeUnit.SECONDS);
+                    throw new AssertionError("sign-in " + i + " beyond the full line was let in");
+                } catch (ExecutionException e) {
+                    assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                            .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                }
+            }
+            for (ListenableFuture<OpenSessionResponse> call : line) {
+                assertThat(call.get(120, TimeUnit.SECONDS).getToken()).isNotEmpty();
+            }
+
+            assertThat(threadsByStatus.get("RESOURCE_EXHAUSTED")).as("refused without a call thread")
+                    .hasSize(5).noneMatch(thread -> thread.startsWith(CALL_THREAD));
+            assertThat(threadsByStatus.get("OK")).as("hashed on call threads")
+                    .hasSize(3).allMatch(thread -> thread.startsWith(CALL_THREAD));
+        }
+    }
+
+    private static void awaitMetric(NetworkServer sessiond, String line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Http.get(sessiond.metricsPort(), "/metrics").body().contains(line)) {
+            assertThat(System.nanoTime()).as("waiting for %s", line).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 }

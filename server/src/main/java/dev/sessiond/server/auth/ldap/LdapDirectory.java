@@ -22,6 +22,7 @@ import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import dev.sessiond.server.error.AuthenticationException;
 import dev.sessiond.server.error.DirectoryUnavailableException;
+import dev.sessiond.server.store.NonBlocking;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class LdapDirectory {
         if (password.isEmpty()) {
             throw AuthenticationException.invalidCredentials();
         }
-        try (LDAPConnection connection = servers.getConnection()) {
+        try (LDAPConnection connection = connect()) {
             String dn;
             Entry entry = null;
             if (config.userDnPattern().isPresent()) {
@@ -118,7 +119,7 @@ public final class LdapDirectory {
      * @throws DirectoryUnavailableException if the directory cannot be asked
      */
     public LdapAccount lookup(String userName) {
-        try (LDAPConnection connection = servers.getConnection()) {
+        try (LDAPConnection connection = connect()) {
             bindAsService(connection);
             Entry entry;
             if (config.userDnPattern().isPresent()) {
@@ -136,6 +137,12 @@ public final class LdapDirectory {
         } catch (LDAPException e) {
             throw unavailable(e);
         }
+    }
+
+    /** A connection to the directory; never on a thread that must not wait (a sign-in starts on the transport's). */
+    private LDAPConnection connect() throws LDAPException {
+        NonBlocking.checkMayWait();
+        return servers.getConnection();
     }
 
     private void bindAsService(LDAPConnection connection) throws LDAPException {
