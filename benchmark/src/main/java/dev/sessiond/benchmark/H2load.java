@@ -4,17 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.grpc.Status;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -234,35 +229,7 @@ final class H2load {
         return delta;
     }
 
-    /** The server's count of ended calls of {@code fullMethodName}, per status code, from /metrics. */
     private Map<String, Long> callCounts(String fullMethodName) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("/metrics answered " + response.statusCode());
-        }
-        return callCounts(response.body(), fullMethodName);
-    }
-
-    static Map<String, Long> callCounts(String scrape, String fullMethodName) {
-        int slash = fullMethodName.lastIndexOf('/');
-        String service = "service=\"" + fullMethodName.substring(0, slash) + "\"";
-        String method = "method=\"" + fullMethodName.substring(slash + 1) + "\"";
-        Pattern code = Pattern.compile("status_code=\"([A-Z_]+)\"");
-        Map<String, Long> counts = new HashMap<>();
-        for (String line : scrape.split("\n")) {
-            if (!line.startsWith("grpc_server_processing_duration_seconds_count{") || !line.contains(service)
-                    || !line.contains(method)) {
-                continue;
-            }
-            Matcher m = code.matcher(line);
-            if (m.find()) {
-                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                counts.merge(m.group(1), (long) value, Long::sum);
-            }
-        }
-        return counts;
+        return ServerMetrics.callCounts(ServerMetrics.scrape(metricsPort), fullMethodName);
     }
 }

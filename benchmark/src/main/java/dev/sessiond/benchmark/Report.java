@@ -81,17 +81,18 @@ final class Report {
                 + "One Argon2id hash (m=19456 KiB, t=2, p=1) took %s ms: sign-in capacity %d cores / hash = %s /s.%n%n",
                 fmt(e), fmt(s.baseline().throughput()), fmt(s.baselineAgain().throughput()), fmt(s.hashMillis()),
                 s.cores(), fmt(s.hashCapacity())));
-        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; Java driver's send lag p99, or h2load) | other outcomes | what |\n")
-                .append("|---|---:|---:|---:|---:|---:|---|---|\n");
-        md.append(row(StoreRun.HEALTH, s.baseline(), null, e, "the empty RPC, before the operations"));
+        md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; Java driver's send lag p99, or h2load) "
+                + "| KiB allocated per RPC | other outcomes | what |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append(row(StoreRun.HEALTH, s.baseline(), null, s.baselineAllocated(), e, "the empty RPC, before the operations"));
         for (var op : s.operations()) {
             if (op.notServed() != null) {
-                md.append("| ").append(op.name()).append(" | not served | | | | | | ").append(op.notServed()).append(" |\n");
+                md.append("| ").append(op.name()).append(" | not served | | | | | | | ").append(op.notServed()).append(" |\n");
             } else {
-                md.append(row(op.name(), op.max(), op.paced(), e, op.what()));
+                md.append(row(op.name(), op.max(), op.paced(), op.allocated(), e, op.what()));
             }
         }
-        md.append(row(StoreRun.HEALTH, s.baselineAgain(), null, e, "the empty RPC, after the operations"));
+        md.append(row(StoreRun.HEALTH, s.baselineAgain(), null, Double.NaN, e, "the empty RPC, after the operations"));
         md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
                 + "before any of them: %s MiB (peak %s MiB).%n%n",
                 fmt(s.memory().rssMiB()), fmt(s.memory().peakMiB())));
@@ -134,12 +135,13 @@ final class Report {
                 + o.profiled() + " pass for --profile" : flags;
     }
 
-    private static String row(String name, Load.PassResult max, Load.PassResult paced, double e, String what) {
-        return String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s |%n", name, fmt(max.throughput()),
+    private static String row(String name, Load.PassResult max, Load.PassResult paced, double allocated, double e,
+            String what) {
+        return String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s | %s | %s |%n", name, fmt(max.throughput()),
                 max.throughput() / e, fmt(max.latency().p50()), fmt(max.latency().p99()),
                 paced == null ? "" : fmt(paced.latency().p99()) + " (at " + fmt(paced.offeredRate()) + " /s; "
                         + (paced.sendLag() == null ? "by h2load" : "driver lag " + fmt(paced.sendLag().p99())) + ")",
-                others(max), what);
+                Double.isNaN(allocated) ? "" : String.format(Locale.ROOT, "%.1f", allocated / 1024), others(max), what);
     }
 
     private static String others(Load.PassResult pass) {
@@ -202,13 +204,15 @@ final class Report {
             if (s.skipped() == null) {
                 m.putAll(map("stored_sessions", s.storedSessions(), "api_sessions", s.apiSessions(), "cores", s.cores(),
                         "hash_ms", s.hashMillis(), "sign_in_capacity_per_s", s.hashCapacity(), "e_per_s", s.e(),
-                        "baseline", pass(s.baseline()), "baseline_after", pass(s.baselineAgain())));
+                        "baseline", pass(s.baseline()), "baseline_after", pass(s.baselineAgain()),
+                        "baseline_allocated_bytes_per_call", s.baselineAllocated()));
                 List<Object> ops = new ArrayList<>();
                 for (var op : s.operations()) {
                     ops.add(map("name", op.name(), "what", op.what(), "not_served", op.notServed(),
                             "ratio_to_e", op.max() == null ? null : op.max().throughput() / s.e(),
                             "max", op.max() == null ? null : pass(op.max()),
-                            "at_70_percent", op.paced() == null ? null : pass(op.paced())));
+                            "at_70_percent", op.paced() == null ? null : pass(op.paced()),
+                            "allocated_bytes_per_call", op.allocated()));
                 }
                 m.put("operations", ops);
                 m.put("memory_mib", map("rss", s.memory().rssMiB(), "peak", s.memory().peakMiB()));

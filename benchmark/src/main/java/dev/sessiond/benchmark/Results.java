@@ -12,6 +12,7 @@ final class Results {
      *
      * @param baseline {@code Health/Check} before the operations
      * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
+     * @param baselineAllocated bytes the server allocated per call during {@code baseline}
      * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
      *     first stored-session count
      * @param scales the validate pass after a restart at every stored-session count, when there are several
@@ -25,13 +26,15 @@ final class Results {
             double hashMillis,
             Load.PassResult baseline,
             Load.PassResult baselineAgain,
+            double baselineAllocated,
             List<OperationResult> operations,
             Flood flood,
             ServerProcess.Memory memory,
             List<Scale> scales) {
 
         static StoreResult skipped(Store.Kind store, String why) {
-            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, List.of(), null, null, List.of());
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, Double.NaN, List.of(), null, null,
+                    List.of());
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */
@@ -59,9 +62,10 @@ final class Results {
      *
      * @param notServed why the operation was not measured (e.g. the server answers UNIMPLEMENTED), else null
      * @param profile the JFR profile of its maximum-throughput pass when {@code --profile} named it, else null
+     * @param allocated bytes the server allocated per call during the maximum-throughput pass (NaN: not measured)
      */
     record OperationResult(String name, String what, Load.PassResult max, Load.PassResult paced, String notServed,
-            Profile profile) {}
+            Profile profile, double allocated) {}
 
     /** Validation at its maximum while password logins arrive at {@code offeredLoginRate} per second. */
     record Flood(double offeredLoginRate, Load.PassResult validate, Load.PassResult logins) {}

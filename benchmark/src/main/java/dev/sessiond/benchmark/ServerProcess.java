@@ -88,6 +88,11 @@ final class ServerProcess implements AutoCloseable {
         return metricsPort;
     }
 
+    /** The server's call count and allocation now, from its /metrics. */
+    ServerMetrics.Sample metrics() throws IOException, InterruptedException {
+        return ServerMetrics.Sample.of(ServerMetrics.scrape(metricsPort));
+    }
+
     long pid() {
         return process.pid();
     }

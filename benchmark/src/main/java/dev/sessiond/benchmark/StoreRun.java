@@ -102,7 +102,9 @@ final class StoreRun {
             Operations ops = new Operations(driver, fixture);
             log.accept("warming up: every operation but the password logins for " + options.warmup().toMillis() + " ms");
             warmUp(ops, ops.updateLastActivity(), ops.openCloseCycle());
+            ServerMetrics.Sample beforeBaseline = server.metrics();
             Load.PassResult baseline = max(ops.health(), options.inFlight());
+            double baselineAllocated = ServerMetrics.bytesPerCall(beforeBaseline, server.metrics());
             List<Results.OperationResult> operations = new ArrayList<>();
             operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
                     + "round-robin, caller: a service account", fixture.sessions().size()), options.inFlight()));
@@ -126,7 +128,7 @@ final class StoreRun {
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
-                    baseline, baselineAgain, operations, flood, memory, new ArrayList<>());
+                    baseline, baselineAgain, baselineAllocated, operations, flood, memory, new ArrayList<>());
         }
         if (options.storedSessions().size() > 1) {
             // Every count is measured the same way, after a restart: the first server's validate pass came after other
@@ -219,7 +221,9 @@ final class StoreRun {
         if (recording != null) {
             server.startRecording(recording);
         }
+        ServerMetrics.Sample before = server.metrics();
         Load.PassResult max = max(op, inFlight);
+        double allocated = ServerMetrics.bytesPerCall(before, server.metrics());
         Profile profile = null;
         if (recording != null) {
             Path jfr = workDir.resolve(recording + ".jfr");
@@ -236,7 +240,7 @@ final class StoreRun {
             log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms  (%s)", name,
                     paced.throughput(), paced.latency().p50(), paced.latency().p99(), paced.mode()));
         }
-        return new Results.OperationResult(name, what, max, paced, null, profile);
+        return new Results.OperationResult(name, what, max, paced, null, profile, allocated);
     }
 
     /** EnumSessions may not be served yet: one probe call decides. */
@@ -252,7 +256,8 @@ final class StoreRun {
         }
         if (outcome.code() == Status.Code.UNIMPLEMENTED) {
             log.accept("  " + ENUM + ": not served (UNIMPLEMENTED)");
-            return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED", null);
+            return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED", null,
+                    Double.NaN);
         }
         return measure(server, ops.enumSessions(), ENUM, "level 1, default page size, no filter, caller: the administrator",
                 options.inFlight());

@@ -13,31 +13,10 @@ import org.junit.jupiter.api.Test;
 /** What the h2load pass writes and reads; h2load itself runs in the benchmark (CI's --quick run). */
 class H2loadTest {
 
-    private static final String SCRAPE = """
-            # TYPE grpc_server_processing_duration_seconds summary
-            grpc_server_processing_duration_seconds_count{method="ValidateAndGetSession",method_type="UNARY",\
-            service="sessiond.v1.SessionServerService",status_code="OK"} 1500.0
-            grpc_server_processing_duration_seconds_count{method="ValidateAndGetSession",method_type="UNARY",\
-            service="sessiond.v1.SessionServerService",status_code="UNAUTHENTICATED"} 20.0
-            grpc_server_processing_duration_seconds_count{method="ValidateBasicFields",method_type="UNARY",\
-            service="sessiond.v1.SessionServerService",status_code="OK"} 99.0
-            grpc_server_processing_duration_seconds_sum{method="ValidateAndGetSession",method_type="UNARY",\
-            service="sessiond.v1.SessionServerService",status_code="OK"} 3.5
-            """;
-
     @Test
     void frame_isTheGrpcLengthPrefixedMessage() {
         assertThat(H2load.frame(new byte[] {7, 8, 9})).containsExactly(0, 0, 0, 0, 3, 7, 8, 9);
         assertThat(H2load.frame(new byte[0])).containsExactly(0, 0, 0, 0, 0);
-    }
-
-    @Test
-    void callCounts_areTheMethodsCountsPerStatusCode() {
-        assertThat(H2load.callCounts(SCRAPE, "sessiond.v1.SessionServerService/ValidateAndGetSession"))
-                .isEqualTo(Map.of("OK", 1500L, "UNAUTHENTICATED", 20L));
-        assertThat(H2load.callCounts(SCRAPE, "sessiond.v1.SessionServerService/ValidateBasicFields"))
-                .isEqualTo(Map.of("OK", 99L));
-        assertThat(H2load.callCounts(SCRAPE, "grpc.health.v1.Health/Check")).isEmpty();
     }
 
     @Test

@@ -31,15 +31,16 @@ class TargetsTest {
                         ok(StoreRun.VALIDATE, 5_600, 3), null,
                         new Profile(StoreRun.VALIDATE, Path.of("validate.jfr"), 10,
                                 List.of(new Profile.Share("grpc-default-executor", 10, 100)),
-                                List.of(), List.of(), List.of(), List.of())),
+                                List.of(), List.of(), List.of(), List.of()), 10_240),
                 new Results.OperationResult(StoreRun.VALIDATE_BAD, "",
                         pass(StoreRun.VALIDATE_BAD, 8_500, 5, Map.of("UNAUTHENTICATED/TOKEN_SIGNATURE_INVALID", 85_000L)),
-                        ok(StoreRun.VALIDATE_BAD, 6_000, 7), null, null),
-                new Results.OperationResult(StoreRun.ENUM, "", null, null, "the server answers UNIMPLEMENTED", null),
+                        ok(StoreRun.VALIDATE_BAD, 6_000, 7), null, null, 7_168),
+                new Results.OperationResult(StoreRun.ENUM, "", null, null, "the server answers UNIMPLEMENTED", null,
+                        Double.NaN),
                 new Results.OperationResult(StoreRun.SIGN_IN, "", ok(StoreRun.SIGN_IN, 30, 200),
-                        ok(StoreRun.SIGN_IN, 21, 120), null, null));
+                        ok(StoreRun.SIGN_IN, 21, 120), null, null, 2_000_000));
         return new Results.StoreResult(store, null, 10_000, 1_000, 2, 50, ok(StoreRun.HEALTH, 9_000, 2),
-                ok(StoreRun.HEALTH, 11_000, 2), ops,
+                ok(StoreRun.HEALTH, 11_000, 2), 6_144, ops,
                 new Results.Flood(160, ok(StoreRun.VALIDATE, 4_000, 20), floodLogins),
                 new ServerProcess.Memory(300, 320), new ArrayList<>(scales));
     }

@@ -1,0 +1,28 @@
+package dev.sessiond.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The report's rendering of what the server allocated per call. */
+class ReportTest {
+
+    @Test
+    void allocationPerCall_isShownInKiB_andWrittenInBytes() throws Exception {
+        Results.StoreResult h2 = TargetsTest.result(Store.Kind.H2, List.of(), TargetsTest.ok(StoreRun.SIGN_IN, 30, 200));
+        Report.Run run = new Report.Run("2026-12-04T00:00:00Z", "abc", true, 2, 24_000, "Linux", "25", "0", "0",
+                Options.parse("--quick", "--server-jar", "s.jar"), 100);
+        Report report = new Report(run, List.of(h2), Targets.evaluate(h2));
+
+        String md = report.markdown();
+        assertThat(md).contains("| KiB allocated per RPC |");
+        assertThat(md).contains("| 3.00 (at - /s; driver lag 0.75) | 10.0 |  |  |\n");
+        assertThat(md).contains("| 2.00 |  | 6.0 |  | the empty RPC, before the operations |\n");
+        assertThat(md).contains("| 2.00 |  |  |  | the empty RPC, after the operations |\n");
+
+        String json = Json.write(report.json());
+        assertThat(json).contains("\"allocated_bytes_per_call\": 10240").contains("\"baseline_allocated_bytes_per_call\": 6144");
+    }
+}
