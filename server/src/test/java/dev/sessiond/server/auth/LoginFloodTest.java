@@ -89,7 +89,7 @@ class LoginFloodTest {
     }
 
     /** Slow enough that a line of three sign-ins stays full for seconds. */
-    private static final PasswordHasher.Cost SLOW_COST = new PasswordHasher.Cost(19_456, 60, 1);
+    private static final PasswordHasher.Cost SLOW_COST = new PasswordHasher.Cost(19_456, 80, 1);
     private static final String CALL_THREAD = "sessiond-call-";
 
     @Test
