@@ -7,16 +7,12 @@ import com.google.rpc.RetryInfo;
 import dev.sessiond.proto.v1.OpenSessionRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.SessionClientServiceGrpc;
+import dev.sessiond.server.testing.CallEnds;
 import dev.sessiond.server.testing.Errors;
 import dev.sessiond.server.testing.Http;
 import dev.sessiond.server.testing.NetworkServer;
 import dev.sessiond.server.testing.TestServer;
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -27,8 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -90,28 +84,13 @@ class LoginFloodTest {
 
     /** Slow enough that a line of three sign-ins stays full for seconds. */
     private static final PasswordHasher.Cost SLOW_COST = new PasswordHasher.Cost(19_456, 80, 1);
-    private static final String CALL_THREAD = "sessiond-call-";
 
     @Test
     void signInsBeyondAFullLine_areRefusedOnTheTransportThread_theOthersHashOnCallThreads() throws Exception {
-        Map<String, List<String>> threadsByStatus = new ConcurrentHashMap<>();
-        ServerInterceptor recorder = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                    ServerCallHandler<Q, R> next) {
-                return next.startCall(new SimpleForwardingServerCall<>(call) {
-                    @Override
-                    public void close(Status status, Metadata trailers) {
-                        threadsByStatus.computeIfAbsent(status.getCode().name(), code -> new CopyOnWriteArrayList<>())
-                                .add(Thread.currentThread().getName());
-                        super.close(status, trailers);
-                    }
-                }, headers);
-            }
-        };
+        CallEnds calls = new CallEnds();
         try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_PASSWORD_HASH_CONCURRENCY", "1",
                 "SESSIOND_PASSWORD_HASH_QUEUE", "2", "SESSIOND_PASSWORD_HASH_MAX_WAIT", "10m"), SLOW_COST,
-                builder -> builder.intercept(recorder))) {
+                builder -> builder.intercept(calls))) {
             var client = SessionClientServiceGrpc.newFutureStub(sessiond.channel());
             OpenSessionRequest login = OpenSessionRequest.newBuilder().setLogin("admin")
                     .setPassword(TestServer.ADMIN_PASSWORD).setApplicationId("cli").build();
@@ -134,10 +113,10 @@ class LoginFloodTest {
                 assertThat(call.get(120, TimeUnit.SECONDS).getToken()).isNotEmpty();
             }
 
-            assertThat(threadsByStatus.get("RESOURCE_EXHAUSTED")).as("refused without a call thread")
-                    .hasSize(5).noneMatch(thread -> thread.startsWith(CALL_THREAD));
-            assertThat(threadsByStatus.get("OK")).as("hashed on call threads")
-                    .hasSize(3).allMatch(thread -> thread.startsWith(CALL_THREAD));
+            assertThat(calls.withCode(Status.Code.RESOURCE_EXHAUSTED)).as("refused without a call thread")
+                    .hasSize(5).noneMatch(CallEnds.Ended::onCallThread);
+            assertThat(calls.withCode(Status.Code.OK)).as("hashed on call threads")
+                    .hasSize(3).allMatch(CallEnds.Ended::onCallThread);
         }
     }
 
