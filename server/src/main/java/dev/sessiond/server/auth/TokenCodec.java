@@ -121,7 +121,7 @@ public final class TokenCodec {
         String keyId = keys.signingKeyId();
         String signed = PREFIX + "." + keyId + "." + B64.encodeToString(bytes.toByteArray());
         String token = signed + "." + B64.encodeToString(mac(keys.key(keyId), signed));
-        return new IssuedToken(token, hashSecret(secret));
+        return new IssuedToken(token, scratch.get().secretHash(secret, 0));
     }
 
     /**
@@ -141,27 +141,20 @@ public final class TokenCodec {
         Scratch s = scratch.get();
         byte[] text = s.text;
         int length = token.length();
-        int[] dots = s.dots;
-        int dotCount = 0;
         for (int i = 0; i < length; i++) {
             char c = token.charAt(i);
             if (c > 0x7f) {
                 throw malformed();
             }
-            if (c == '.') {
-                if (dotCount == dots.length) {
-                    throw malformed();
-                }
-                dots[dotCount++] = i;
-            }
             text[i] = (byte) c;
         }
-        if (dotCount != dots.length || dots[0] != PREFIX.length() || !token.startsWith(PREFIX)) {
+        int keyDot = PREFIX.length();
+        int payloadDot = token.indexOf('.', keyDot + 1);
+        int macDot = payloadDot < 0 ? -1 : token.indexOf('.', payloadDot + 1);
+        if (!token.startsWith(PREFIX) || token.indexOf('.') != keyDot || macDot < 0 || token.indexOf('.', macDot + 1) >= 0) {
             throw malformed();
         }
-        int payloadStart = dots[1] + 1;
-        int macDot = dots[2];
-        byte[] key = keys.key(token, dots[0] + 1, dots[1]);
+        byte[] key = keys.key(token, keyDot + 1, payloadDot);
         int macLength = Base64Url.decode(text, macDot + 1, length, s.presentedMac);
         if (macLength == Base64Url.INVALID) {
             throw malformed();
@@ -175,7 +168,7 @@ public final class TokenCodec {
         // The signature is ours, so the payload was written by issue(); a failure below means
         // a format this server does not know.
         byte[] p = s.payload;
-        int end = Base64Url.decode(text, payloadStart, macDot, p);
+        int end = Base64Url.decode(text, payloadDot + 1, macDot, p);
         if (end < FIXED_PAYLOAD_BYTES || p[0] != FORMAT_VERSION) {
             throw malformed();
         }
@@ -214,10 +207,11 @@ public final class TokenCodec {
 
     /** Where the name (DataOutput.writeUTF: a length, then modified UTF-8) at {@code at} ends. */
     private static int nextName(byte[] payload, int at, int end) {
-        if (at + 2 > end || at + 2 + nameLength(payload, at) > end) {
+        int next = at + 2 > end ? end + 1 : at + 2 + nameLength(payload, at);
+        if (next > end) {
             throw malformed();
         }
-        return at + 2 + nameLength(payload, at);
+        return next;
     }
 
     private static int nameLength(byte[] payload, int at) {
@@ -261,7 +255,6 @@ public final class TokenCodec {
     private static final class Scratch {
         final byte[] text = new byte[MAX_TOKEN_LENGTH];
         final byte[] payload = new byte[MAX_TOKEN_LENGTH / 4 * 3];
-        final int[] dots = new int[3];
         final byte[] presentedMac = new byte[MAC_BYTES];
         final byte[] expectedMac = new byte[MAC_BYTES];
         final byte[] digest = new byte[32];
@@ -295,6 +288,7 @@ public final class TokenCodec {
             return MessageDigest.isEqual(expectedMac, presentedMac);
         }
 
+        /** The hex SHA-256 of the secret at {@code bytes[at]}: what the store keeps of it. */
         String secretHash(byte[] bytes, int at) {
             sha256.update(bytes, at, SECRET_BYTES);
             try {
@@ -314,12 +308,6 @@ public final class TokenCodec {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
-
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TokenCodec::newSha256);
-
-    static String hashSecret(byte[] secret) {
-        return HexFormat.of().formatHex(SHA256.get().digest(secret));
     }
 
     private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
