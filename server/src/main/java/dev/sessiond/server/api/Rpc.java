@@ -14,8 +14,8 @@ final class Rpc {
 
     /**
      * Runs {@code body} and answers with what it returns or throws. A body run on the transport's
-     * thread (see {@link CallExecutors}) that turns out to need the store is started again from
-     * the beginning on a thread that may wait for it.
+     * thread (see {@link CallExecutors}) that turns out to need to wait (for the store, say) is
+     * started again from the beginning on a thread that may wait.
      */
     static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {
         T response;

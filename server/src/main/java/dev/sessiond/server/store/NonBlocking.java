@@ -5,18 +5,19 @@ import static java.util.Objects.requireNonNull;
 import java.util.concurrent.Executor;
 
 /**
- * Runs calls on the transport's own thread, where the store must not be waited for.
+ * Runs calls on the transport's own thread, where nothing may be waited for.
  *
  * <p>A validation answered from the session cache costs a few microseconds; handing it to a
  * worker thread and back costs more than the work (on two cores, a health check went from
  * 23,000 to 130,000 calls/s without that hop). So such calls run inline, on the thread that
- * read them. Should one need the store after all (a session not cached yet), the store refuses
- * the connection with {@link WouldWait} instead of blocking the transport's thread, and the
- * caller starts the work again with {@link #runWhereMayWait} on a thread that may wait.
+ * read them. Whatever waits calls {@link #checkMayWait} first: the store before it takes a
+ * connection, a password hash before it takes a hashing slot, the directory before it
+ * connects. On the transport's thread that throws {@link WouldWait} instead of blocking, and
+ * the caller starts the work again with {@link #runWhereMayWait} on a thread that may wait.
  *
- * <p>What runs here must therefore be safe to start again from the beginning when it reaches
- * the store: before its first store access it may only read, or do what repeating does not
- * change (remembering the latest use of a session). Thread-safe.
+ * <p>What runs here must therefore be safe to start again from the beginning when it first
+ * needs to wait: before that it may only read, or do what repeating does not change
+ * (remembering the latest use of a session, a hashing place taken and given back). Thread-safe.
  */
 public final class NonBlocking implements Executor {
 
@@ -50,7 +51,7 @@ public final class NonBlocking implements Executor {
         return ACTIVE.get() != null;
     }
 
-    /** Call before waiting for the store. @throws WouldWait when the current thread must not wait */
+    /** Call before anything that waits. @throws WouldWait when the current thread must not wait */
     public static void checkMayWait() {
         if (active()) {
             throw WouldWait.INSTANCE;
@@ -73,15 +74,15 @@ public final class NonBlocking implements Executor {
     }
 
     /**
-     * The store was about to be waited for on a thread that must not wait; start the work again
-     * with {@link #runWhereMayWait}. Carries no stack trace: it is control flow, thrown on every
-     * validation of a session not cached yet.
+     * Something was about to be waited for (the store, mostly) on a thread that must not wait;
+     * start the work again with {@link #runWhereMayWait}. Carries no stack trace: it is control
+     * flow, thrown on every validation of a session not cached yet and every admitted sign-in.
      */
     public static final class WouldWait extends RuntimeException {
         private static final WouldWait INSTANCE = new WouldWait();
 
         private WouldWait() {
-            super("the store was needed on a thread that must not wait for it", null, false, false);
+            super("work that waits was started on a thread that must not wait", null, false, false);
         }
     }
 }
