@@ -102,9 +102,7 @@ final class StoreRun {
             Operations ops = new Operations(driver, fixture);
             log.accept("warming up: every operation but the password logins for " + options.warmup().toMillis() + " ms");
             warmUp(ops, ops.updateLastActivity(), ops.openCloseCycle());
-            ServerMetrics.Sample beforeBaseline = server.metrics();
-            Load.PassResult baseline = max(ops.health(), options.inFlight());
-            double baselineAllocated = ServerMetrics.bytesPerCall(beforeBaseline, server.metrics());
+            Allocating baseline = maxAllocating(server, ops.health(), options.inFlight());
             List<Results.OperationResult> operations = new ArrayList<>();
             operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
                     + "round-robin, caller: a service account", fixture.sessions().size()), options.inFlight()));
@@ -128,7 +126,7 @@ final class StoreRun {
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
-                    baseline, baselineAgain, baselineAllocated, operations, flood, memory, new ArrayList<>());
+                    baseline.pass(), baselineAgain, baseline.bytesPerCall(), operations, flood, memory, new ArrayList<>());
         }
         if (options.storedSessions().size() > 1) {
             // Every count is measured the same way, after a restart: the first server's validate pass came after other
@@ -207,6 +205,16 @@ final class StoreRun {
         log.accept(String.format("  %s did not settle in %d s (last %,.0f /s)", op.name(), rounds, last));
     }
 
+    /** A maximum-throughput pass and the bytes the server allocated per call it ended meanwhile. */
+    private record Allocating(Load.PassResult pass, double bytesPerCall) {}
+
+    private Allocating maxAllocating(ServerProcess server, Operation op, int inFlight)
+            throws IOException, InterruptedException {
+        ServerMetrics.Sample before = server.metrics();
+        Load.PassResult pass = max(op, inFlight);
+        return new Allocating(pass, ServerMetrics.bytesPerCall(before, server.metrics()));
+    }
+
     private Load.PassResult max(Operation op, int inFlight) throws InterruptedException {
         Load.PassResult r = Load.maxThroughput(op, inFlight, options.warmup(), options.measure()).await();
         log.accept(String.format("  %-38s max   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms%s", op.name(), r.throughput(),
@@ -221,9 +229,8 @@ final class StoreRun {
         if (recording != null) {
             server.startRecording(recording);
         }
-        ServerMetrics.Sample before = server.metrics();
-        Load.PassResult max = max(op, inFlight);
-        double allocated = ServerMetrics.bytesPerCall(before, server.metrics());
+        Allocating measured = maxAllocating(server, op, inFlight);
+        Load.PassResult max = measured.pass();
         Profile profile = null;
         if (recording != null) {
             Path jfr = workDir.resolve(recording + ".jfr");
@@ -240,7 +247,7 @@ final class StoreRun {
             log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms  (%s)", name,
                     paced.throughput(), paced.latency().p50(), paced.latency().p99(), paced.mode()));
         }
-        return new Results.OperationResult(name, what, max, paced, null, profile, allocated);
+        return new Results.OperationResult(name, what, max, paced, null, profile, measured.bytesPerCall());
     }
 
     /** EnumSessions may not be served yet: one probe call decides. */
