@@ -86,9 +86,9 @@ public final class DirectoryService {
             }
             String openCount = openCount(level);
             Scope s = scope.get();
-            List<StoredEntry> rows = after.isEmpty()
-                    ? dao.first(s.match().sql, openCount, s, pageSize + 1)
-                    : dao.after(s.match().sql, openCount, s, after.get().createTimeMs(), after.get().id(), pageSize + 1);
+            List<StoredEntry> rows = dao.page(s.match().sql, s.match().ascending, openCount, s,
+                    after.map(Cursor::createTimeMs).orElse(DirectoryDao.START_TIME),
+                    after.map(Cursor::id).orElse(DirectoryDao.START_ID), pageSize + 1);
             // Counting costs a read of every matching session, so a walk counts once, on its first
             // page, and its tokens carry the figure: walking all pages stays linear in their number.
             int total = after.isPresent() ? after.get().totalSize() : dao.count(s.match().sql, s);
@@ -120,7 +120,8 @@ public final class DirectoryService {
         activity.flush();
         Optional<StoredEntry> found = StoreErrors.guard(() -> jdbi.withHandle(h -> {
             DirectoryDao dao = h.attach(DirectoryDao.class);
-            return scope(dao, filter, now).flatMap(s -> dao.latest(s.match().sql, openCount(level), s));
+            return scope(dao, filter, now)
+                    .flatMap(s -> dao.latest(s.match().sql, s.match().descending, openCount(level), s));
         }));
         return found.map(r -> entry(r, now)).orElseThrow(() -> new NotFoundException(
                 "no open session of user '" + filter.userName() + "' from client host '" + filter.clientHost() + "'"));
