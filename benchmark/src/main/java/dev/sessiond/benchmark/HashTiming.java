@@ -18,8 +18,14 @@ final class HashTiming {
 
     private HashTiming() {}
 
-    /** Untimed hashes first: until Argon2's inner loop is compiled, a hash takes twice as long. */
-    private static final int WARM_UP = 5;
+    /**
+     * Untimed hashes first. The JIT takes dozens of hashes to settle: in three runs of 150
+     * hashes in a fresh JVM on the 2-core machine, hashes 5 to ~40 came in phases of ~70 ms
+     * around others of ~22 ms, and from the 60th on the median was 22.4-22.5 ms (p90 23-25 ms).
+     * With 5 untimed hashes the median of the timed ones had come out anywhere from 20.5 to
+     * 47.3 ms between runs, and the OpenSession target with it.
+     */
+    private static final int WARM_UP = 60;
 
     /** The median of {@code rounds} timed hashes after {@link #WARM_UP} untimed ones, in milliseconds. */
     static double medianMillis(int rounds) {
