@@ -93,7 +93,7 @@ final class StoreRun {
         }
         Seeder.fill(store, fixture.holderIds(), stored, log);
         log.accept("timing one Argon2id hash (m=19456 KiB, t=2, p=1) while the server is stopped");
-        double hashMillis = HashTiming.medianMillis(15);
+        double hashMillis = HashTiming.steadyMillis();
         log.accept(String.format("one hash: %.1f ms; sign-in capacity %d cores / hash = %.1f logins/s",
                 hashMillis, cores, cores * 1000.0 / hashMillis));
 
