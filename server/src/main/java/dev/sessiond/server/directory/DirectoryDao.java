@@ -89,6 +89,11 @@ interface DirectoryDao {
         public Scope {
             requireNonNull(match, "match");
         }
+
+        /** The later of the two idle cutoffs: no session used after it is idle past its timeout. */
+        public long latestIdleCutoff() {
+            return Math.max(idleCutoff, desktopIdleCutoff);
+        }
     }
 
     /** A session row and the user columns the directory shows. */
@@ -132,8 +137,32 @@ interface DirectoryDao {
     Optional<StoredEntry> latest(@Define("match") String match, @Define("order") String order,
             @Define("openCount") String openCount, @BindMethods Scope scope);
 
+    /** How many sessions match the scope's filter and are open. */
+    default int count(Scope scope) {
+        return scope.match() == Match.ANY ? countAll(scope) : countMatching(scope.match().sql, scope);
+    }
+
     @SqlQuery("SELECT COUNT(*) FROM sessions s WHERE <match> AND " + OPEN)
-    int count(@Define("match") String match, @BindMethods Scope scope);
+    int countMatching(@Define("match") String match, @BindMethods Scope scope);
+
+    /**
+     * How many sessions are open, counted as every session less the two disjoint kinds that are
+     * not: those whose lifetime has ended, and those within it but idle past their kind's
+     * timeout. Counting the open ones reads every session (2.2 s with 1,000,000 on H2); here H2
+     * takes the whole table's count from its row count, and the two parts are ranges of
+     * sessions_lifetime_idx and sessions_activity_idx that hold only what the reaper has not
+     * deleted yet.
+     */
+    String COUNT_ALL = """
+            SELECT (SELECT COUNT(*) FROM sessions)
+                 - (SELECT COUNT(*) FROM sessions s WHERE s.lifetime_end_ms <= :now)
+                 - (SELECT COUNT(*) FROM sessions s
+                    WHERE s.last_activity_ms <= :latestIdleCutoff AND s.lifetime_end_ms > :now
+                      AND s.last_activity_ms <= CASE WHEN s.client_kind = 'DESKTOP' THEN :desktopIdleCutoff
+                                                     ELSE :idleCutoff END)""";
+
+    @SqlQuery(COUNT_ALL)
+    int countAll(@BindMethods Scope scope);
 
     /** Matching sessions and their parents, newest first. */
     @SqlQuery("SELECT s.id, s.parent_session_id FROM sessions s WHERE <match> AND " + OPEN

@@ -89,9 +89,9 @@ public final class DirectoryService {
             List<StoredEntry> rows = dao.page(s.match().sql, s.match().ascending, openCount, s,
                     after.map(Cursor::createTimeMs).orElse(DirectoryDao.START_TIME),
                     after.map(Cursor::id).orElse(DirectoryDao.START_ID), pageSize + 1);
-            // Counting costs a read of every matching session, so a walk counts once, on its first
-            // page, and its tokens carry the figure: walking all pages stays linear in their number.
-            int total = after.isPresent() ? after.get().totalSize() : dao.count(s.match().sql, s);
+            // Counting with a filter costs a read of every matching session, so a walk counts once, on
+            // its first page, and its tokens carry the figure: walking all pages stays linear in their number.
+            int total = after.isPresent() ? after.get().totalSize() : dao.count(s);
             String next = "";
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);
