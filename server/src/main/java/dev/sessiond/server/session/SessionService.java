@@ -229,13 +229,7 @@ public final class SessionService implements UserSessionsCloser {
                 .filter(s -> constantTimeEquals(s.secretHash(), claims.secretHash()))
                 .orElseThrow(SessionService::notFound);
         Instant now = now();
-        Session session = withRememberedActivity(stored.session());
-        if (isExpired(session, now) && now.isBefore(session.lifetimeEnd())) {
-            // Idle by what this server knows: other servers may have seen (and written) use since it was read.
-            session = cache.reload(claims.sessionId(), this::load)
-                    .map(s -> withRememberedActivity(s.session()))
-                    .orElseThrow(SessionService::notFound);
-        }
+        Session session = withLatestActivity(stored.session(), now).orElseThrow(SessionService::notFound);
         checkNotExpired(session, now);
         if (!session.isActive()) {
             session = activation.reactivate(session, window(now));
@@ -249,10 +243,14 @@ public final class SessionService implements UserSessionsCloser {
         return tokens.verify(token);
     }
 
-    /** The open session with this id, without recording activity; empty when missing or expired. */
+    /**
+     * The open session with this id, without recording activity; empty when missing or expired.
+     * Read like a validation reads it: from the session cache, which is exact.
+     */
     public Optional<Session> tryGet(UUID id) {
         Instant now = now();
-        return load(id).map(s -> withRememberedActivity(s.session())).filter(s -> !isExpired(s, now));
+        return cache.get(id, this::load).flatMap(s -> withLatestActivity(s.session(), now))
+                .filter(s -> !isExpired(s, now));
     }
 
     /** Records activity now, written through at once. @return whether the session was open */
@@ -404,6 +402,19 @@ public final class SessionService implements UserSessionsCloser {
 
     private Optional<StoredSession> load(UUID id) {
         return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.findById(id)));
+    }
+
+    /**
+     * A session as read (or cached), with the latest use this server knows of. When that still
+     * leaves it idle past its timeout within its lifetime, it is read again: other servers may
+     * have seen, and written, a later use. Empty when it is gone by then.
+     */
+    private Optional<Session> withLatestActivity(Session read, Instant now) {
+        Session session = withRememberedActivity(read);
+        if (isExpired(session, now) && now.isBefore(session.lifetimeEnd())) {
+            return cache.reload(session.id(), this::load).map(s -> withRememberedActivity(s.session()));
+        }
+        return Optional.of(session);
     }
 
     private Session withRememberedActivity(Session session) {

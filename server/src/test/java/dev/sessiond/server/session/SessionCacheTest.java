@@ -12,6 +12,8 @@ import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.Session;
 import dev.sessiond.proto.v1.SessionServerServiceCloseSessionRequest;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc.SessionServerServiceBlockingStub;
+import dev.sessiond.proto.v1.TryGetSessionRequest;
+import dev.sessiond.proto.v1.UpdateLastActivityRequest;
 import dev.sessiond.proto.v1.UpdateUserRequest;
 import dev.sessiond.proto.v1.User;
 import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
@@ -27,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Validation reuses sessions it read, and stays exact: changes made through sessiond — on this
- * server or, on PostgreSQL, on a replica sharing the store — are seen at once, whatever the ttl;
- * only changes made behind sessiond's back (straight SQL) wait for the ttl.
+ * Validation (and TryGetSession, UpdateLastActivity) reuses sessions it read, and stays exact:
+ * changes made through sessiond — on this server or, on PostgreSQL, on a replica sharing the
+ * store — are seen at once, whatever the ttl; only changes made behind sessiond's back
+ * (straight SQL) wait for the ttl.
  */
 class SessionCacheTest {
 
@@ -95,19 +98,55 @@ class SessionCacheTest {
     }
 
     @Test
-    void useThatAnotherServerWrote_keepsACachedSessionAlive() {
-        OpenSessionResponse opened = sessiond.login("walt", "walt-password", "web-client");
-        validate(opened.getToken()); // cached, with this moment as its last activity
-        sessiond.clock.advance(Duration.ofMinutes(20));
-        // Meanwhile the session was used on another server, which wrote its activity.
-        sessiond.database().useHandle(h -> h.createUpdate("UPDATE sessions SET last_activity_ms = :now WHERE id = :id")
-                .bind("now", sessiond.clock.millis()).bind("id", UUID.fromString(opened.getSession().getId()))
-                .execute());
-        sessiond.clock.advance(Duration.ofMinutes(15)); // 35 minutes after the cached activity: idle by that alone
+    void useThatAnotherServerWrote_isReadBeforeACachedSessionIsCalledIdle() {
+        // A ttl longer than the idle time, so that what was cached is still there when it looks idle.
+        try (TestServer cached = TestServer.start(dir.resolve("cached"), Map.of("SESSIOND_SESSION_CACHE_TTL", "1h"))) {
+            cached.createUser("walt", "walt-password", false, false);
+            OpenSessionResponse validated = cached.login("walt", "walt-password", "web-client");
+            OpenSessionResponse looked = cached.login("walt", "walt-password", "web-client");
+            var validate = ValidateAndGetSessionRequest.newBuilder().setToken(validated.getToken()).build();
+            var tryGet = TryGetSessionRequest.newBuilder().setSessionId(looked.getSession().getId()).build();
+            as(cached.adminToken(), cached.server()).validateAndGetSession(validate);
+            as(cached.adminToken(), cached.server()).tryGetSession(tryGet); // both cached, last used now
+            cached.clock.advance(Duration.ofMinutes(20));
+            // Meanwhile both were used on another server, which wrote their activity.
+            cached.database().useHandle(h -> h.createUpdate("UPDATE sessions SET last_activity_ms = :now")
+                    .bind("now", cached.clock.millis()).execute());
+            cached.clock.advance(Duration.ofMinutes(15)); // 35 minutes after the cached activity: idle by that alone
 
-        var asFreshAdmin = as(sessiond.adminToken(), sessiond.server()); // the first admin session did go idle
-        assertThat(asFreshAdmin.validateAndGetSession(ValidateAndGetSessionRequest.newBuilder()
-                .setToken(opened.getToken()).build()).getSession().getId()).isEqualTo(opened.getSession().getId());
+            var asFreshAdmin = as(cached.adminToken(), cached.server());
+            assertThat(asFreshAdmin.validateAndGetSession(validate).getSession().getId())
+                    .isEqualTo(validated.getSession().getId());
+            assertThat(asFreshAdmin.tryGetSession(tryGet).hasSession()).isTrue();
+        }
+    }
+
+    @Test
+    void tryGetSessionAndUpdateLastActivity_readTheSessionLikeValidation() {
+        OpenSessionResponse opened = sessiond.login("walt", "walt-password", "web-client");
+        String id = opened.getSession().getId();
+        var tryGet = TryGetSessionRequest.newBuilder().setSessionId(id).build();
+        var touch = UpdateLastActivityRequest.newBuilder().setSessionId(id).build();
+        assertThat(service.tryGetSession(tryGet).getSession().getId()).isEqualTo(id);
+        // Deleted behind sessiond's back: within the ttl both still answer from what was read.
+        sessiond.database().useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id = :id")
+                .bind("id", UUID.fromString(id)).execute());
+        sessiond.clock.advance(Duration.ofMillis(400));
+        assertThat(service.tryGetSession(tryGet).hasSession()).as("cached").isTrue();
+        assertThat(service.updateLastActivity(touch).getWasOpen()).as("cached").isTrue();
+        sessiond.clock.advance(Duration.ofMillis(101));
+        assertThat(service.tryGetSession(tryGet).hasSession()).as("read again after the ttl").isFalse();
+        assertThat(service.updateLastActivity(touch).getWasOpen()).isFalse();
+
+        // A close through sessiond is seen at once.
+        OpenSessionResponse other = sessiond.login("walt", "walt-password", "web-client");
+        var tryGetOther = TryGetSessionRequest.newBuilder().setSessionId(other.getSession().getId()).build();
+        assertThat(service.tryGetSession(tryGetOther).hasSession()).isTrue();
+        service.closeSession(SessionServerServiceCloseSessionRequest.newBuilder()
+                .setSessionId(other.getSession().getId()).build());
+        assertThat(service.tryGetSession(tryGetOther).hasSession()).isFalse();
+        assertThat(service.updateLastActivity(UpdateLastActivityRequest.newBuilder()
+                .setSessionId(other.getSession().getId()).build()).getWasOpen()).isFalse();
     }
 
     @Test
