@@ -15,7 +15,6 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -79,12 +78,6 @@ interface SessionDao {
     /** Deletes the session; nested sessions go with it (ON DELETE CASCADE). */
     @SqlUpdate("DELETE FROM sessions WHERE id = :id")
     int delete(@Bind("id") UUID id);
-
-    @SqlUpdate("UPDATE sessions SET last_activity_ms = :time WHERE id = :id AND last_activity_ms < :time")
-    int touch(@Bind("id") UUID id, @Bind("time") long time);
-
-    @SqlBatch("UPDATE sessions SET last_activity_ms = :time WHERE id = :id AND last_activity_ms < :time")
-    int[] touchAll(@Bind("id") List<UUID> ids, @Bind("time") List<Long> times);
 
     /**
      * Locks the user's row for the rest of the transaction: opens and activations of one user

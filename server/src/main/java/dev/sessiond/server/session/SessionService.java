@@ -260,7 +260,7 @@ public final class SessionService implements UserSessionsCloser {
         if (open.isEmpty()) {
             return false;
         }
-        StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.touch(id, now.toEpochMilli())));
+        StoreErrors.guard(() -> jdbi.withExtension(ActivityDao.class, dao -> dao.touch(id, now.toEpochMilli())));
         activity.record(id, now);
         return true;
     }
