@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +36,7 @@ class DirectoryCountTest {
     TestServer sessiond;
     Jdbi store;
     UUID user;
-    PreparedBatch batch;
+    SessionRows batch;
     /** Rows in the two index ranges the count reads: lifetime over, and used before the later idle cutoff. */
     int inRanges;
 
@@ -58,25 +57,20 @@ class DirectoryCountTest {
     @Test
     void countWithoutAFilter_isEverySessionLessTheOnesNotOpen() {
         store.useTransaction(h -> {
-            batch = h.prepareBatch("""
-                    INSERT INTO sessions (id, secret_hash, user_id, application_id, client_kind, session_type, license_type,
-                        is_active, client_host, client_host_key, client_address, transport, instance_name, server_code,
-                        create_time_ms, last_activity_ms, lifetime_end_ms)
-                    VALUES (:id, 'count', :user, 'count-app', :kind, 'NORMAL', 'NAMED', TRUE, 'WS-1', 'ws-1', '127.0.0.1',
-                        'PLAINTEXT', 'count', 'count', :created, :lastUse, :lifetimeEnd)""");
+            batch = new SessionRows(h);
             // open
-            rows(7, "WEB", NOW - 10 * MINUTE, LIVES_ON);
-            rows(5, "DESKTOP", NOW - 120 * MINUTE, LIVES_ON); // idle past the web timeout, not the desktop one
-            rows(2, "WEB", WEB_IDLE_CUTOFF + 1, NOW + 1); // a millisecond inside each bound
+            store(7, "WEB", NOW - 10 * MINUTE, LIVES_ON);
+            store(5, "DESKTOP", NOW - 120 * MINUTE, LIVES_ON); // idle past the web timeout, not the desktop one
+            store(2, "WEB", WEB_IDLE_CUTOFF + 1, NOW + 1); // a millisecond inside each bound
             // not open
-            rows(3, "WEB", NOW - 40 * MINUTE, LIVES_ON);
-            rows(2, "DESKTOP", NOW - 9 * 60 * MINUTE, LIVES_ON);
-            rows(1, "WEB", WEB_IDLE_CUTOFF, LIVES_ON); // idle exactly as long as allowed
-            rows(1, "DESKTOP", DESKTOP_IDLE_CUTOFF, LIVES_ON);
-            rows(4, "WEB", NOW - MINUTE, NOW - MINUTE); // lifetime over, recently used
-            rows(1, "WEB", NOW - MINUTE, NOW); // lifetime ends this millisecond
-            rows(2, "DESKTOP", NOW - 10 * 60 * MINUTE, NOW - MINUTE); // both over: counted once
-            batch.execute();
+            store(3, "WEB", NOW - 40 * MINUTE, LIVES_ON);
+            store(2, "DESKTOP", NOW - 9 * 60 * MINUTE, LIVES_ON);
+            store(1, "WEB", WEB_IDLE_CUTOFF, LIVES_ON); // idle exactly as long as allowed
+            store(1, "DESKTOP", DESKTOP_IDLE_CUTOFF, LIVES_ON);
+            store(4, "WEB", NOW - MINUTE, NOW - MINUTE); // lifetime over, recently used
+            store(1, "WEB", NOW - MINUTE, NOW); // lifetime ends this millisecond
+            store(2, "DESKTOP", NOW - 10 * 60 * MINUTE, NOW - MINUTE); // both over: counted once
+            batch.write();
         });
         Scope scope = new Scope(Match.ANY, null, null, NOW, WEB_IDLE_CUTOFF, DESKTOP_IDLE_CUTOFF);
 
@@ -100,11 +94,9 @@ class DirectoryCountTest {
         }
     }
 
-    private void rows(int count, String kind, long lastUse, long lifetimeEnd) {
+    private void store(int count, String kind, long lastUse, long lifetimeEnd) {
         for (int i = 0; i < count; i++) {
-            batch.bind("id", UUID.randomUUID()).bind("user", user).bind("kind", kind)
-                    .bind("created", Math.min(lastUse, NOW - 11 * 60 * MINUTE)).bind("lastUse", lastUse)
-                    .bind("lifetimeEnd", lifetimeEnd).add();
+            batch.add(user, kind, "WS-1", Math.min(lastUse, NOW - 11 * 60 * MINUTE), lastUse, lifetimeEnd);
         }
         inRanges += (lifetimeEnd <= NOW ? count : 0) + (lastUse <= WEB_IDLE_CUTOFF ? count : 0);
     }

@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +35,7 @@ class DirectoryPlanTest {
     private static final int HOSTS = 10;
     private static final int LIMIT = 21;
     private static final long NOW = 1_800_000_000_000L;
-    /** H2 names the index a table is read by, then how many rows it read: {@code /* index *}{@code /}, {@code /* scanCount: n *}{@code /}. */
+    /** H2 names the index a table is read by, then how many rows it read, each in a comment. */
     private static final Pattern H2_SESSIONS_SCAN = Pattern.compile(
             "\"SESSIONS\" \"S\"\\s*/\\* ([^*]+) \\*/\\s*/\\* scanCount: (\\d+) \\*/");
 
@@ -58,29 +57,19 @@ class DirectoryPlanTest {
     void seed() {
         sessiond = TestServer.start(dir);
         store = sessiond.database();
+        for (int u = 0; u < USERS; u++) {
+            users.add(UUID.fromString(sessiond.createUser("plan-user-" + u, "plan-password-1", false, false).getId()));
+        }
         store.useTransaction(h -> {
-            for (int u = 0; u < USERS; u++) {
-                UUID id = UUID.randomUUID();
-                h.createUpdate("""
-                                INSERT INTO users (id, login, login_key, display_name, is_admin, is_service, license_type,
-                                    is_blocked, create_time_ms, update_time_ms)
-                                VALUES (:id, :login, :login, :login, FALSE, FALSE, 'NAMED', FALSE, 0, 0)""")
-                        .bind("id", id).bind("login", "plan-user-" + u).execute();
-                users.add(id);
-            }
-            PreparedBatch batch = h.prepareBatch("""
-                    INSERT INTO sessions (id, secret_hash, user_id, application_id, client_kind, session_type, license_type,
-                        is_active, client_host, client_host_key, client_address, transport, instance_name, server_code,
-                        create_time_ms, last_activity_ms, lifetime_end_ms)
-                    VALUES (:id, 'plan', :user, 'plan-app', :kind, 'NORMAL', 'NAMED', TRUE, :host, :hostKey, '127.0.0.1',
-                        'PLAINTEXT', 'plan', 'plan', :created, :created, :lifetimeEnd)""");
+            // Only the rows stored here: the administrator's sessions that made the users go.
+            h.execute("DELETE FROM sessions");
+            SessionRows rows = new SessionRows(h);
             for (int i = 0; i < SESSIONS; i++) {
-                batch.bind("id", UUID.randomUUID()).bind("user", users.get(i % USERS))
-                        .bind("kind", i % 2 == 0 ? "DESKTOP" : "WEB")
-                        .bind("host", "WS-" + (i % HOSTS)).bind("hostKey", "ws-" + (i % HOSTS))
-                        .bind("created", NOW - SESSIONS + i).bind("lifetimeEnd", NOW + 3_600_000).add();
+                long created = NOW - SESSIONS + i;
+                rows.add(users.get(i % USERS), i % 2 == 0 ? "DESKTOP" : "WEB", "WS-" + (i % HOSTS), created, created,
+                        NOW + 3_600_000);
             }
-            batch.execute();
+            rows.write();
         });
         if (sessiond.onPostgres()) {
             store.useHandle(h -> h.execute("ANALYZE sessions"));
@@ -95,7 +84,8 @@ class DirectoryPlanTest {
     @Test
     void everyFiltersFirstPage_walksItsIndexInOrder_andReadsOnlyThePage() {
         for (Match match : Match.values()) {
-            String plan = plan(DirectoryDao.PAGE, match, match.ascending, DirectoryDao.START_TIME, DirectoryDao.START_ID);
+            String plan = plan(DirectoryDao.PAGE, match, match.ascending, DirectoryDao.START_TIME,
+                    DirectoryDao.START_ID);
             assertWalksInOrder(match + ", first page", plan, match, LIMIT);
         }
     }
