@@ -35,18 +35,17 @@ public final class TokenKeys {
     private static final int KEY_BYTES = 32;
 
     private final String signingKeyId;
-    private final Map<String, byte[]> keys;
-    /** The keys again as two arrays, for looking up an id inside a token without cutting it out. */
+    /** Key ids and their keys, side by side: an id is looked up inside a token without cutting it out. */
     private final String[] ids;
     private final byte[][] values;
 
     TokenKeys(String signingKeyId, Map<String, byte[]> keys) {
         this.signingKeyId = requireNonNull(signingKeyId, "signingKeyId");
-        this.keys = Map.copyOf(keys);
-        this.ids = this.keys.keySet().toArray(String[]::new);
+        Map<String, byte[]> copy = Map.copyOf(keys);
+        this.ids = copy.keySet().toArray(String[]::new);
         this.values = new byte[ids.length][];
         for (int i = 0; i < ids.length; i++) {
-            values[i] = this.keys.get(ids[i]);
+            values[i] = copy.get(ids[i]);
         }
     }
 
@@ -138,7 +137,7 @@ public final class TokenKeys {
      * @return empty when there is no key with that id
      */
     public Optional<byte[]> derivedKey(String keyId, String purpose) {
-        byte[] key = keys.get(keyId);
+        byte[] key = key(keyId);
         if (key == null) {
             return Optional.empty();
         }
@@ -152,7 +151,7 @@ public final class TokenKeys {
     }
 
     byte[] key(String keyId) {
-        return keys.get(keyId);
+        return key(keyId, 0, keyId.length());
     }
 
     /** The key whose id is {@code text[from, to)}, or null. */
