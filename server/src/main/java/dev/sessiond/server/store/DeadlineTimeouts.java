@@ -13,6 +13,11 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
  * database never keeps a call running past the time its caller waits. JDBC query timeouts
  * are whole seconds: the remaining time is rounded up (at least one second). Statements run
  * outside a call (start-up, background jobs) get {@code fallbackSeconds}. Stateless.
+ *
+ * <p>The timeout is set only when it differs from the statement's. H2 keeps one timeout per
+ * connection and changes it with a {@code SET QUERY_TIMEOUT} command, which also discards the
+ * parsed form of every statement on every connection: set before each statement, it made H2
+ * parse nearly every statement anew.
  */
 final class DeadlineTimeouts implements StatementCustomizer {
 
@@ -30,6 +35,8 @@ final class DeadlineTimeouts implements StatementCustomizer {
             long remainingMs = Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS));
             seconds = (int) Math.max(1, Math.min(fallbackSeconds, (remainingMs + 999) / 1000));
         }
-        statement.setQueryTimeout(seconds);
+        if (statement.getQueryTimeout() != seconds) {
+            statement.setQueryTimeout(seconds);
+        }
     }
 }
