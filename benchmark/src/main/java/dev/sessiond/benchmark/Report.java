@@ -164,8 +164,8 @@ final class Report {
     }
 
     private static void profile(StringBuilder md, Profile p) {
-        md.append(String.format(Locale.ROOT, "**Profile of the %s pass** (its maximum; JFR, `%s`, %,d execution samples):%n%n",
-                p.pass(), p.file().getFileName(), p.samples()));
+        md.append(String.format(Locale.ROOT, "**Profile of the %s pass** (its maximum; JFR, `%s`, %,d %s):%n%n",
+                p.pass(), p.file().getFileName(), p.samples(), p.sampleKind()));
         table(md, "thread pool", p.threads());
         table(md, "component (first known frame from the top)", p.components());
         table(md, "top frame (self time)", p.selfFrames());
@@ -228,6 +228,7 @@ final class Report {
                 m.put("stored_session_scales", scales);
                 if (s.profile() != null) {
                     m.put("profile", map("pass", s.profile().pass(), "file", s.profile().file().toString(), "samples", s.profile().samples(),
+                            "sample_kind", s.profile().sampleKind(),
                             "threads", shares(s.profile().threads()), "components", shares(s.profile().components()),
                             "self_frames", shares(s.profile().selfFrames()),
                             "sessiond_frames", shares(s.profile().sessiondFrames()),

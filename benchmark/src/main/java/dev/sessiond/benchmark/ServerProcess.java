@@ -119,9 +119,17 @@ final class ServerProcess implements AutoCloseable {
         return Long.parseLong(parts[1]);
     }
 
-    /** Starts a JFR recording with the profiling settings (jcmd JFR.start). */
+    /**
+     * Starts a JFR recording with the profiling settings (jcmd JFR.start), and CPU-time samples
+     * where the server's JVM has them (Java 25 on Linux): see {@link Profile}.
+     */
     void startRecording(String name) throws IOException, InterruptedException {
-        jcmd("JFR.start", "name=" + name, "settings=profile");
+        try {
+            jcmd("JFR.start", "name=" + name, "settings=profile",
+                    Profile.CPU_TIME_SAMPLE + "#enabled=true", Profile.CPU_TIME_SAMPLE + "#throttle=5ms");
+        } catch (IOException noCpuTimeSamples) {
+            jcmd("JFR.start", "name=" + name, "settings=profile");
+        }
     }
 
     /** Stops the recording and writes it to {@code file} (jcmd JFR.stop). */

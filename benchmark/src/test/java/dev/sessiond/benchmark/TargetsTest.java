@@ -29,7 +29,7 @@ class TargetsTest {
         List<Results.OperationResult> ops = List.of(
                 new Results.OperationResult(StoreRun.VALIDATE, "", ok(StoreRun.VALIDATE, 8_000, 9),
                         ok(StoreRun.VALIDATE, 5_600, 3), null,
-                        new Profile(StoreRun.VALIDATE, Path.of("validate.jfr"), 10,
+                        new Profile(StoreRun.VALIDATE, Path.of("validate.jfr"), 10, "CPU-time samples",
                                 List.of(new Profile.Share("grpc-default-executor", 10, 100)),
                                 List.of(), List.of(), List.of(), List.of()), 10_240),
                 new Results.OperationResult(StoreRun.VALIDATE_BAD, "",
