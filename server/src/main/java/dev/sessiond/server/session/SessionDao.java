@@ -30,8 +30,8 @@ interface SessionDao {
     /** A stored session and the hash of its token's secret. */
     record StoredSession(Session session, String secretHash) {}
 
-    /** A session about to be deleted, as much as its audit event needs. */
-    record Closing(UUID id, UUID userId, String login) {}
+    /** A session about to be deleted: what its audit event needs, and when it would have expired. */
+    record Closing(UUID id, UUID userId, String login, ClientKind clientKind, Instant lastActivity, Instant lifetimeEnd) {}
 
     /** The columns of one insert. */
     record Row(UUID id, String secretHash, UUID userId, UUID parentId, String applicationId, String clientKind,
@@ -66,7 +66,7 @@ interface SessionDao {
                 UNION ALL
                 SELECT c.id FROM sessions c JOIN tree t ON c.parent_session_id = t.id
             )
-            SELECT s.id, s.user_id, u.login FROM tree
+            SELECT s.id, s.user_id, u.login, s.client_kind, s.last_activity_ms, s.lifetime_end_ms FROM tree
             JOIN sessions s ON s.id = tree.id JOIN users u ON u.id = s.user_id
             """)
     @RegisterRowMapper(ClosingMapper.class)
@@ -146,7 +146,9 @@ interface SessionDao {
     final class ClosingMapper implements RowMapper<Closing> {
         @Override
         public Closing map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"));
+            return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"),
+                    ClientKind.valueOf(rs.getString("client_kind")), Instant.ofEpochMilli(rs.getLong("last_activity_ms")),
+                    Instant.ofEpochMilli(rs.getLong("lifetime_end_ms")));
         }
     }
 }

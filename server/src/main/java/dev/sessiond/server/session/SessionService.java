@@ -314,12 +314,16 @@ public final class SessionService implements UserSessionsCloser {
     private boolean end(UUID id, CloseKind kind, Actor actor, boolean withAudit) {
         Instant now = now();
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-            Optional<StoredSession> stored = h.attach(SessionDao.class).findById(id);
-            if (stored.isEmpty()) {
+            SessionDao dao = h.attach(SessionDao.class);
+            List<Closing> tree = dao.findTree(id);
+            Optional<Closing> root = tree.stream().filter(c -> c.id().equals(id)).findFirst();
+            if (root.isEmpty()) {
                 return false;
             }
-            boolean wasOpen = !isExpired(withRememberedActivity(stored.get().session()), now);
-            int deleted = deleteTree(h, id, kind, actor, now, withAudit, "");
+            Closing closing = root.get();
+            Instant lastActivity = latestActivity(id, closing.lastActivity());
+            boolean wasOpen = now.isBefore(policy.expireTime(closing.clientKind(), lastActivity, closing.lifetimeEnd()));
+            int deleted = deleteTree(h, dao, tree, id, kind, actor, now, withAudit, "");
             if (deleted > 0 && !withAudit) {
                 h.afterCommit(() -> recorder.removed(deleted)); // audited ends are counted from their events
             }
@@ -353,7 +357,12 @@ public final class SessionService implements UserSessionsCloser {
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
         SessionDao dao = h.attach(SessionDao.class);
-        List<Closing> tree = dao.findTree(id);
+        return deleteTree(h, dao, dao.findTree(id), id, kind, actor, now, withAudit, why);
+    }
+
+    /** Deletes session {@code id} and the sessions nested in it, which {@code tree} lists (read in this transaction). */
+    private int deleteTree(Handle h, SessionDao dao, List<Closing> tree, UUID id, CloseKind kind, Actor actor, Instant now,
+            boolean withAudit, String why) {
         int deleted = dao.delete(id);
         if (deleted == 0) {
             return 0;
@@ -418,10 +427,13 @@ public final class SessionService implements UserSessionsCloser {
     }
 
     private Session withRememberedActivity(Session session) {
-        return activity.latest(session.id())
-                .filter(t -> t.isAfter(session.lastActivity()))
-                .map(session::withLastActivity)
-                .orElse(session);
+        Instant latest = latestActivity(session.id(), session.lastActivity());
+        return latest == session.lastActivity() ? session : session.withLastActivity(latest);
+    }
+
+    /** The later of the stored last activity and the one this server remembers and has not written yet. */
+    private Instant latestActivity(UUID id, Instant stored) {
+        return activity.latest(id).filter(t -> t.isAfter(stored)).orElse(stored);
     }
 
     /** When the session expires if it is not used again. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessiond.proto.v1.CreateNestedSessionTokenRequest;
 import dev.sessiond.proto.v1.OpenSessionResponse;
+import dev.sessiond.proto.v1.SessionServerServiceCloseSessionRequest;
 import dev.sessiond.proto.v1.SessionServerServiceGrpc.SessionServerServiceBlockingStub;
 import dev.sessiond.proto.v1.User;
 import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
@@ -72,6 +73,24 @@ class ExpiryAndReaperTest {
         sessiond.clock.advance(Duration.ofSeconds(2));
 
         assertError(() -> validate(expired), Status.Code.UNAUTHENTICATED, "SESSION_EXPIRED");
+    }
+
+    @Test
+    void closeSession_saysWhetherTheSessionWasOpen_countingUseNotWrittenYet() {
+        OpenSessionResponse idle = sessiond.login("uma", "uma-password", "web-client");
+        OpenSessionResponse used = sessiond.login("uma", "uma-password", "web-client");
+        sessiond.clock.advance(Duration.ofMinutes(20));
+        validate(used.getToken()); // remembered now, written at the next activity write
+        sessiond.clock.advance(Duration.ofMinutes(15));
+
+        assertThat(close(idle)).as("idle for 35 of 30 minutes").isFalse();
+        assertThat(close(used)).as("used 15 minutes ago").isTrue();
+        assertThat(close(used)).as("closed already").isFalse();
+    }
+
+    private boolean close(OpenSessionResponse opened) {
+        return service().closeSession(SessionServerServiceCloseSessionRequest.newBuilder()
+                .setSessionId(opened.getSession().getId()).build()).getWasOpen();
     }
 
     @Test
