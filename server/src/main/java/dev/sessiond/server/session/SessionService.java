@@ -321,8 +321,8 @@ public final class SessionService implements UserSessionsCloser {
                 return false;
             }
             Closing closing = root.get();
-            Instant lastActivity = latestActivity(id, closing.lastActivity());
-            boolean wasOpen = now.isBefore(policy.expireTime(closing.clientKind(), lastActivity, closing.lifetimeEnd()));
+            boolean wasOpen = !isExpired(closing.clientKind(), latestActivity(id, closing.lastActivity()),
+                    closing.lifetimeEnd(), now);
             int deleted = deleteTree(h, dao, tree, id, kind, actor, now, withAudit, "");
             if (deleted > 0 && !withAudit) {
                 h.afterCommit(() -> recorder.removed(deleted)); // audited ends are counted from their events
@@ -428,7 +428,7 @@ public final class SessionService implements UserSessionsCloser {
 
     private Session withRememberedActivity(Session session) {
         Instant latest = latestActivity(session.id(), session.lastActivity());
-        return latest == session.lastActivity() ? session : session.withLastActivity(latest);
+        return latest.equals(session.lastActivity()) ? session : session.withLastActivity(latest);
     }
 
     /** The later of the stored last activity and the one this server remembers and has not written yet. */
@@ -442,7 +442,11 @@ public final class SessionService implements UserSessionsCloser {
     }
 
     private boolean isExpired(Session session, Instant now) {
-        return !now.isBefore(expireTime(session));
+        return isExpired(session.clientKind(), session.lastActivity(), session.lifetimeEnd(), now);
+    }
+
+    private boolean isExpired(ClientKind kind, Instant lastActivity, Instant lifetimeEnd, Instant now) {
+        return !now.isBefore(policy.expireTime(kind, lastActivity, lifetimeEnd));
     }
 
     private void checkNotExpired(Session session, Instant now) {
