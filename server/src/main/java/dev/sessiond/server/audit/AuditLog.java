@@ -5,8 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +19,12 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog {
 
     static final int MAX_TEXT = 1024;
+    private static final String INSERT = """
+            INSERT INTO session_events (time_ms, kind, session_id, user_id, user_login, actor_user_id,
+                                        actor_login, client_host, client_address, auth_source, detail)
+            VALUES (:time, :kind, CAST(:session AS UUID), CAST(:user AS UUID), :login, CAST(:actor AS UUID),
+                    :actorLogin, :host, :address, :source, :detail)
+            """;
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final List<AuditListener> listeners;
@@ -37,19 +42,25 @@ public final class AuditLog {
         if (events.isEmpty()) {
             return;
         }
-        List<Row> rows = events.stream().map(e -> new Row(
-                e.time().toEpochMilli(),
-                e.kind().name(),
-                e.sessionId().orElse(null),
-                e.userId().orElse(null),
-                escape(e.userLogin(), 256),
-                e.actor().userId().orElse(null),
-                escape(e.actor().login(), 256),
-                escape(e.actor().clientHost(), 255),
-                escape(e.actor().clientAddress(), 64),
-                e.authSource(),
-                escape(e.detail(), MAX_TEXT))).toList();
-        handle.attach(AuditDao.class).insert(rows);
+        // A fluent batch bound by name: the SQL-object form (attach, bind by bean methods) cost
+        // a measurable share of every open and close (README, "What makes it fast").
+        try (PreparedBatch batch = handle.prepareBatch(INSERT)) {
+            for (AuditEvent e : events) {
+                batch.bind("time", e.time().toEpochMilli())
+                        .bind("kind", e.kind().name())
+                        .bindByType("session", e.sessionId().orElse(null), UUID.class)
+                        .bindByType("user", e.userId().orElse(null), UUID.class)
+                        .bind("login", escape(e.userLogin(), 256))
+                        .bindByType("actor", e.actor().userId().orElse(null), UUID.class)
+                        .bind("actorLogin", escape(e.actor().login(), 256))
+                        .bind("host", escape(e.actor().clientHost(), 255))
+                        .bind("address", escape(e.actor().clientAddress(), 64))
+                        .bind("source", e.authSource())
+                        .bind("detail", escape(e.detail(), MAX_TEXT))
+                        .add();
+            }
+            batch.execute();
+        }
         if (!listeners.isEmpty()) {
             List<AuditEvent> committed = List.copyOf(events);
             if (handle.isInTransaction()) {
@@ -100,19 +111,5 @@ public final class AuditLog {
             out.append(piece);
         }
         return out.toString();
-    }
-
-    /** One event as stored. */
-    public record Row(long time, String kind, UUID session, UUID user, String login, UUID actor,
-            String actorLogin, String host, String address, String source, String detail) {}
-
-    interface AuditDao {
-        @SqlBatch("""
-                INSERT INTO session_events (time_ms, kind, session_id, user_id, user_login, actor_user_id,
-                                            actor_login, client_host, client_address, auth_source, detail)
-                VALUES (:time, :kind, CAST(:session AS UUID), CAST(:user AS UUID), :login, CAST(:actor AS UUID),
-                        :actorLogin, :host, :address, :source, :detail)
-                """)
-        void insert(@BindMethods List<Row> rows);
     }
 }
