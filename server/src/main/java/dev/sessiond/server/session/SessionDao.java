@@ -7,14 +7,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -30,54 +28,8 @@ interface SessionDao {
     /** A stored session and the hash of its token's secret. */
     record StoredSession(Session session, String secretHash) {}
 
-    /** A session about to be deleted: what its audit event needs, and when it would have expired. */
-    record Closing(UUID id, UUID userId, String login, ClientKind clientKind, Instant lastActivity, Instant lifetimeEnd) {}
-
-    /** The columns of one insert. */
-    record Row(UUID id, String secretHash, UUID userId, UUID parentId, String applicationId, String clientKind,
-            String type, String licenseType, boolean active, boolean countsSeat, String culture, String uiCulture, Integer utcOffset,
-            String clientHost, String clientAddress, String transport, String instanceName, String serverCode,
-            long createTime, long lastActivity, long lifetimeEnd) {
-
-        /** The session directory looks hosts up without regard to case, like logins. */
-        public String clientHostKey() {
-            return clientHost.toLowerCase(Locale.ROOT);
-        }
-    }
-
-    @SqlUpdate("""
-            INSERT INTO sessions (id, secret_hash, user_id, parent_session_id, application_id, client_kind,
-                                  session_type, license_type, is_active, counts_seat, client_culture, client_ui_culture,
-                                  client_utc_offset_s, client_host, client_host_key, client_address, transport,
-                                  instance_name, server_code, create_time_ms, last_activity_ms, lifetime_end_ms)
-            VALUES (:id, :secretHash, :userId, CAST(:parentId AS UUID), :applicationId, :clientKind, :type, :licenseType,
-                    :active, :countsSeat, :culture, :uiCulture, :utcOffset, :clientHost, :clientHostKey, :clientAddress,
-                    :transport, :instanceName, :serverCode, :createTime, :lastActivity, :lifetimeEnd)
-            """)
-    void insert(@BindMethods Row row);
-
     @SqlQuery(SELECT + " WHERE s.id = :id")
     Optional<StoredSession> findById(@Bind("id") UUID id);
-
-    /** The session and all sessions nested in it, at any depth; the session itself first. */
-    @SqlQuery("""
-            WITH RECURSIVE tree (id) AS (
-                SELECT id FROM sessions WHERE id = :id
-                UNION ALL
-                SELECT c.id FROM sessions c JOIN tree t ON c.parent_session_id = t.id
-            )
-            SELECT s.id, s.user_id, u.login, s.client_kind, s.last_activity_ms, s.lifetime_end_ms FROM tree
-            JOIN sessions s ON s.id = tree.id JOIN users u ON u.id = s.user_id
-            """)
-    @RegisterRowMapper(ClosingMapper.class)
-    List<Closing> findTree(@Bind("id") UUID id);
-
-    @SqlQuery("SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms")
-    List<UUID> findIdsByUser(@Bind("userId") UUID userId);
-
-    /** Deletes the session; nested sessions go with it (ON DELETE CASCADE). */
-    @SqlUpdate("DELETE FROM sessions WHERE id = :id")
-    int delete(@Bind("id") UUID id);
 
     /**
      * Locks the user's row for the rest of the transaction: opens and activations of one user
@@ -140,15 +92,6 @@ interface SessionDao {
 
         private static String nonNull(String value) {
             return value == null ? "" : value;
-        }
-    }
-
-    final class ClosingMapper implements RowMapper<Closing> {
-        @Override
-        public Closing map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"),
-                    ClientKind.valueOf(rs.getString("client_kind")), Instant.ofEpochMilli(rs.getLong("last_activity_ms")),
-                    Instant.ofEpochMilli(rs.getLong("lifetime_end_ms")));
         }
     }
 }

@@ -19,7 +19,7 @@ import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.license.LicensePolicy;
 import dev.sessiond.server.license.SeatPool;
 import dev.sessiond.server.license.SeatWindow;
-import dev.sessiond.server.session.SessionDao.Closing;
+import dev.sessiond.server.session.ClosingDao.Closing;
 import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.ChangeNotices;
 import dev.sessiond.server.store.StoreErrors;
@@ -140,7 +140,7 @@ public final class SessionService implements UserSessionsCloser {
                 clientKinds.of(spec.applicationId()), type, user.licenseType(), true, countsSeat, client,
                 tokens.instanceName(), tokens.serverCode(), now, now, lifetimeEnd);
         IssuedToken token = tokens.issue(id, user.id(), lifetimeEnd);
-        var row = new SessionDao.Row(id, token.secretHash(), user.id(), spec.parentId().orElse(null),
+        var row = new OpeningDao.Row(id, token.secretHash(), user.id(), spec.parentId().orElse(null),
                 session.applicationId(), session.clientKind().name(), type.name(), session.licenseType().name(),
                 true, countsSeat, emptyToNull(client.culture()), emptyToNull(client.uiCulture()),
                 client.utcOffset().map(o -> o.getTotalSeconds()).orElse(null),
@@ -149,11 +149,10 @@ public final class SessionService implements UserSessionsCloser {
                 now.toEpochMilli(), now.toEpochMilli(), lifetimeEnd.toEpochMilli());
         try {
             StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
-                SessionDao dao = h.attach(SessionDao.class);
                 SeatWindow window = window(now);
                 if (spec.parentId().isEmpty() && seats.policy().maxSessionsPerUser().isPresent()) {
                     // One user's opens run one at a time, so the per-user limit is exact.
-                    if (dao.lockUser(user.id()).isEmpty()) {
+                    if (h.attach(SessionDao.class).lockUser(user.id()).isEmpty()) {
                         throw userGone(user);
                     }
                     enforceSessionLimit(h, user, window, spec.actor());
@@ -164,7 +163,7 @@ public final class SessionService implements UserSessionsCloser {
                     seats.lock(h); // held to commit: the seat count cannot change under us
                     seatsInUse = seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
                 }
-                dao.insert(row);
+                h.attach(OpeningDao.class).insert(row);
                 audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
                         .withAuthSource(spec.authSource()));
                 if (limitedSeat) {
@@ -314,7 +313,7 @@ public final class SessionService implements UserSessionsCloser {
     private boolean end(UUID id, CloseKind kind, Actor actor, boolean withAudit) {
         Instant now = now();
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-            SessionDao dao = h.attach(SessionDao.class);
+            ClosingDao dao = h.attach(ClosingDao.class);
             List<Closing> tree = dao.findTree(id);
             Optional<Closing> root = tree.stream().filter(c -> c.id().equals(id)).findFirst();
             if (root.isEmpty()) {
@@ -340,7 +339,7 @@ public final class SessionService implements UserSessionsCloser {
     public int closeAll(Handle handle, UUID userId, Actor actor, String why) {
         Instant now = now();
         int closed = 0;
-        for (UUID id : handle.attach(SessionDao.class).findIdsByUser(userId)) {
+        for (UUID id : handle.attach(ClosingDao.class).findIdsByUser(userId)) {
             // a nested session of the user may already have gone with its parent
             if (deleteTree(handle, id, CloseKind.USER_SESSIONS_DELETED, actor, now, true, why) > 0) {
                 closed++;
@@ -356,12 +355,12 @@ public final class SessionService implements UserSessionsCloser {
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
-        SessionDao dao = h.attach(SessionDao.class);
+        ClosingDao dao = h.attach(ClosingDao.class);
         return deleteTree(h, dao, dao.findTree(id), id, kind, actor, now, withAudit, why);
     }
 
     /** Deletes session {@code id} and the sessions nested in it, which {@code tree} lists (read in this transaction). */
-    private int deleteTree(Handle h, SessionDao dao, List<Closing> tree, UUID id, CloseKind kind, Actor actor, Instant now,
+    private int deleteTree(Handle h, ClosingDao dao, List<Closing> tree, UUID id, CloseKind kind, Actor actor, Instant now,
             boolean withAudit, String why) {
         int deleted = dao.delete(id);
         if (deleted == 0) {

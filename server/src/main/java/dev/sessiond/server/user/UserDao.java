@@ -1,7 +1,6 @@
 package dev.sessiond.server.user;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -9,9 +8,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 @RegisterRowMapper(UserRowMapper.class)
-interface UserDao {
-
-    String COLUMNS = "id, login, display_name, is_admin, is_service, license_type, is_blocked, create_time_ms, update_time_ms";
+interface UserDao extends UserLookupDao {
 
     @SqlUpdate("""
             INSERT INTO users (id, login, login_key, display_name, password_hash, is_admin, is_service,
@@ -23,15 +20,6 @@ interface UserDao {
             @Bind("displayName") String displayName, @Bind("passwordHash") String passwordHash,
             @Bind("isAdmin") boolean isAdmin, @Bind("isService") boolean isService,
             @Bind("licenseType") String licenseType, @Bind("now") long now);
-
-    @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
-    Optional<User> findById(@Bind("id") UUID id);
-
-    @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE login_key = :loginKey")
-    Optional<User> findByLoginKey(@Bind("loginKey") String loginKey);
-
-    @SqlQuery("SELECT password_hash FROM users WHERE id = :id")
-    Optional<String> passwordHash(@Bind("id") UUID id);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE login_key > :after ORDER BY login_key LIMIT :limit")
     List<User> listAfter(@Bind("after") String afterLoginKey, @Bind("limit") int limit);

@@ -76,9 +76,10 @@ public final class UserService {
         LicenseType license = request.licenseType().orElse(defaultLicenseType);
         try {
             return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-                h.attach(UserDao.class).insert(id, login, loginKey(login), displayName, hash,
+                UserDao dao = h.attach(UserDao.class);
+                dao.insert(id, login, loginKey(login), displayName, hash,
                         request.isAdmin(), request.isService(), license.name(), now.toEpochMilli());
-                User user = h.attach(UserDao.class).findById(id).orElseThrow();
+                User user = dao.findById(id).orElseThrow();
                 audit.record(h, userEvent(now, user, actor, "created"));
                 return user;
             }));
@@ -95,14 +96,14 @@ public final class UserService {
     }
 
     public Optional<User> find(UUID id) {
-        return StoreErrors.guard(() -> jdbi.withExtension(UserDao.class, dao -> dao.findById(id)));
+        return StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.findById(id)));
     }
 
     public Optional<User> findByLogin(String login) {
         if (login.length() > MAX_LOGIN) {
             return Optional.empty();
         }
-        return StoreErrors.guard(() -> jdbi.withExtension(UserDao.class, dao -> dao.findByLoginKey(loginKey(login))));
+        return StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.findByLoginKey(loginKey(login))));
     }
 
     /** Users ordered by login key, after {@code afterLoginKey} ("" = from the start). */
@@ -179,7 +180,7 @@ public final class UserService {
     public User authenticate(String login, String password) {
         Optional<User> user = findByLogin(login);
         Optional<String> hash = user.flatMap(u ->
-                StoreErrors.guard(() -> jdbi.withExtension(UserDao.class, dao -> dao.passwordHash(u.id()))));
+                StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.passwordHash(u.id()))));
         if (hash.isEmpty()) {
             hasher.verifyDecoy(password);
             throw AuthenticationException.invalidCredentials();
