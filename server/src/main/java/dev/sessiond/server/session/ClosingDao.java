@@ -5,25 +5,22 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.statement.Update;
 
 /**
- * What ending sessions reads and deletes, apart from {@link SessionDao}: Jdbi prepares every
- * method of a SQL object each time one is attached, and every close attaches this one (see
- * {@link ActivityDao}).
+ * What ending sessions reads and deletes. Statements on the caller's handle rather than a SQL
+ * object: attaching one costs about the same whatever its size (a copy of the configuration,
+ * a proxy, reflective lookups), and every close paid it (README, "What makes it fast").
  */
-interface ClosingDao {
+final class ClosingDao {
 
     /** A session about to be deleted: what its audit event needs, and when it would have expired. */
     record Closing(UUID id, UUID userId, String login, ClientKind clientKind, Instant lastActivity, Instant lifetimeEnd) {}
 
-    /** The session and all sessions nested in it, at any depth; the session itself first. */
-    @SqlQuery("""
+    private static final String TREE = """
             WITH RECURSIVE tree (id) AS (
                 SELECT id FROM sessions WHERE id = :id
                 UNION ALL
@@ -31,23 +28,35 @@ interface ClosingDao {
             )
             SELECT s.id, s.user_id, u.login, s.client_kind, s.last_activity_ms, s.lifetime_end_ms FROM tree
             JOIN sessions s ON s.id = tree.id JOIN users u ON u.id = s.user_id
-            """)
-    @RegisterRowMapper(ClosingMapper.class)
-    List<Closing> findTree(@Bind("id") UUID id);
+            """;
+    private static final String IDS_BY_USER = "SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms";
+    private static final String DELETE = "DELETE FROM sessions WHERE id = :id";
 
-    @SqlQuery("SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms")
-    List<UUID> findIdsByUser(@Bind("userId") UUID userId);
+    private ClosingDao() {}
 
-    /** Deletes the session; nested sessions go with it (ON DELETE CASCADE). */
-    @SqlUpdate("DELETE FROM sessions WHERE id = :id")
-    int delete(@Bind("id") UUID id);
-
-    final class ClosingMapper implements RowMapper<Closing> {
-        @Override
-        public Closing map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"),
-                    ClientKind.valueOf(rs.getString("client_kind")), Instant.ofEpochMilli(rs.getLong("last_activity_ms")),
-                    Instant.ofEpochMilli(rs.getLong("lifetime_end_ms")));
+    /** The session and all sessions nested in it, at any depth; the session itself first. */
+    static List<Closing> findTree(Handle h, UUID id) {
+        try (Query query = h.createQuery(TREE)) {
+            return query.bind("id", id).map(ClosingDao::closing).list();
         }
+    }
+
+    static List<UUID> findIdsByUser(Handle h, UUID userId) {
+        try (Query query = h.createQuery(IDS_BY_USER)) {
+            return query.bind("userId", userId).mapTo(UUID.class).list();
+        }
+    }
+
+    /** Deletes the session; nested sessions go with it (ON DELETE CASCADE). @return rows deleted: 1 or 0 */
+    static int delete(Handle h, UUID id) {
+        try (Update update = h.createUpdate(DELETE)) {
+            return update.bind("id", id).execute();
+        }
+    }
+
+    private static Closing closing(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Closing(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("login"),
+                ClientKind.valueOf(rs.getString("client_kind")), Instant.ofEpochMilli(rs.getLong("last_activity_ms")),
+                Instant.ofEpochMilli(rs.getLong("lifetime_end_ms")));
     }
 }

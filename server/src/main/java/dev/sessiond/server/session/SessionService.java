@@ -163,7 +163,7 @@ public final class SessionService implements UserSessionsCloser {
                     seats.lock(h); // held to commit: the seat count cannot change under us
                     seatsInUse = seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
                 }
-                h.attach(OpeningDao.class).insert(row);
+                OpeningDao.insert(h, row);
                 audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
                         .withAuthSource(spec.authSource()));
                 if (limitedSeat) {
@@ -313,8 +313,7 @@ public final class SessionService implements UserSessionsCloser {
     private boolean end(UUID id, CloseKind kind, Actor actor, boolean withAudit) {
         Instant now = now();
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-            ClosingDao dao = h.attach(ClosingDao.class);
-            List<Closing> tree = dao.findTree(id);
+            List<Closing> tree = ClosingDao.findTree(h, id);
             Optional<Closing> root = tree.stream().filter(c -> c.id().equals(id)).findFirst();
             if (root.isEmpty()) {
                 return false;
@@ -322,7 +321,7 @@ public final class SessionService implements UserSessionsCloser {
             Closing closing = root.get();
             boolean wasOpen = !isExpired(closing.clientKind(), latestActivity(id, closing.lastActivity()),
                     closing.lifetimeEnd(), now);
-            int deleted = deleteTree(h, dao, tree, id, kind, actor, now, withAudit, "");
+            int deleted = deleteTree(h, tree, id, kind, actor, now, withAudit, "");
             if (deleted > 0 && !withAudit) {
                 h.afterCommit(() -> recorder.removed(deleted)); // audited ends are counted from their events
             }
@@ -339,7 +338,7 @@ public final class SessionService implements UserSessionsCloser {
     public int closeAll(Handle handle, UUID userId, Actor actor, String why) {
         Instant now = now();
         int closed = 0;
-        for (UUID id : handle.attach(ClosingDao.class).findIdsByUser(userId)) {
+        for (UUID id : ClosingDao.findIdsByUser(handle, userId)) {
             // a nested session of the user may already have gone with its parent
             if (deleteTree(handle, id, CloseKind.USER_SESSIONS_DELETED, actor, now, true, why) > 0) {
                 closed++;
@@ -355,14 +354,13 @@ public final class SessionService implements UserSessionsCloser {
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
-        ClosingDao dao = h.attach(ClosingDao.class);
-        return deleteTree(h, dao, dao.findTree(id), id, kind, actor, now, withAudit, why);
+        return deleteTree(h, ClosingDao.findTree(h, id), id, kind, actor, now, withAudit, why);
     }
 
     /** Deletes session {@code id} and the sessions nested in it, which {@code tree} lists (read in this transaction). */
-    private int deleteTree(Handle h, ClosingDao dao, List<Closing> tree, UUID id, CloseKind kind, Actor actor, Instant now,
+    private int deleteTree(Handle h, List<Closing> tree, UUID id, CloseKind kind, Actor actor, Instant now,
             boolean withAudit, String why) {
-        int deleted = dao.delete(id);
+        int deleted = ClosingDao.delete(h, id);
         if (deleted == 0) {
             return 0;
         }

@@ -8,7 +8,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 @RegisterRowMapper(UserRowMapper.class)
-interface UserDao extends UserLookupDao {
+interface UserDao {
 
     @SqlUpdate("""
             INSERT INTO users (id, login, login_key, display_name, password_hash, is_admin, is_service,
@@ -21,7 +21,7 @@ interface UserDao extends UserLookupDao {
             @Bind("isAdmin") boolean isAdmin, @Bind("isService") boolean isService,
             @Bind("licenseType") String licenseType, @Bind("now") long now);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE login_key > :after ORDER BY login_key LIMIT :limit")
+    @SqlQuery("SELECT " + UserLookupDao.COLUMNS + " FROM users WHERE login_key > :after ORDER BY login_key LIMIT :limit")
     List<User> listAfter(@Bind("after") String afterLoginKey, @Bind("limit") int limit);
 
     @SqlQuery("SELECT COUNT(*) FROM users")

@@ -79,7 +79,7 @@ public final class UserService {
                 UserDao dao = h.attach(UserDao.class);
                 dao.insert(id, login, loginKey(login), displayName, hash,
                         request.isAdmin(), request.isService(), license.name(), now.toEpochMilli());
-                User user = dao.findById(id).orElseThrow();
+                User user = UserLookupDao.findById(h, id).orElseThrow();
                 audit.record(h, userEvent(now, user, actor, "created"));
                 return user;
             }));
@@ -96,14 +96,14 @@ public final class UserService {
     }
 
     public Optional<User> find(UUID id) {
-        return StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.findById(id)));
+        return StoreErrors.guard(() -> jdbi.withHandle(h -> UserLookupDao.findById(h, id)));
     }
 
     public Optional<User> findByLogin(String login) {
         if (login.length() > MAX_LOGIN) {
             return Optional.empty();
         }
-        return StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.findByLoginKey(loginKey(login))));
+        return StoreErrors.guard(() -> jdbi.withHandle(h -> UserLookupDao.findByLoginKey(h, loginKey(login))));
     }
 
     /** Users ordered by login key, after {@code afterLoginKey} ("" = from the start). */
@@ -121,7 +121,7 @@ public final class UserService {
         Instant now = clock.instant();
         User updated = StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             UserDao dao = h.attach(UserDao.class);
-            User before = dao.findById(id).orElseThrow(() -> notFound(id));
+            User before = UserLookupDao.findById(h, id).orElseThrow(() -> notFound(id));
             User after = changes.applyTo(before, now);
             boolean losesAdmin = before.isAdmin() && !before.isBlocked() && (!after.isAdmin() || after.isBlocked());
             if (losesAdmin) {
@@ -134,7 +134,7 @@ public final class UserService {
                 sessions.closeAll(h, id, actor, "user blocked");
             }
             sessions.userChanged(h, id);
-            return dao.findById(id).orElseThrow();
+            return UserLookupDao.findById(h, id).orElseThrow();
         }));
         return updated;
     }
@@ -148,7 +148,7 @@ public final class UserService {
         Instant now = clock.instant();
         StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
             UserDao dao = h.attach(UserDao.class);
-            User user = dao.findById(id).orElseThrow(() -> notFound(id));
+            User user = UserLookupDao.findById(h, id).orElseThrow(() -> notFound(id));
             if (isDomainLogin(user.login())) {
                 throw new InvalidArgumentException("password", DOMAIN_USERS_HAVE_NO_PASSWORD);
             }
@@ -162,7 +162,7 @@ public final class UserService {
         Instant now = clock.instant();
         StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
             UserDao dao = h.attach(UserDao.class);
-            User user = dao.findById(id).orElseThrow(() -> notFound(id));
+            User user = UserLookupDao.findById(h, id).orElseThrow(() -> notFound(id));
             if (user.isAdmin() && !user.isBlocked()) {
                 requireAnotherAdmin(dao, id, "user_id", "deleting this user would leave no unblocked administrator");
             }
@@ -180,7 +180,7 @@ public final class UserService {
     public User authenticate(String login, String password) {
         Optional<User> user = findByLogin(login);
         Optional<String> hash = user.flatMap(u ->
-                StoreErrors.guard(() -> jdbi.withExtension(UserLookupDao.class, dao -> dao.passwordHash(u.id()))));
+                StoreErrors.guard(() -> jdbi.withHandle(h -> UserLookupDao.passwordHash(h, u.id()))));
         if (hash.isEmpty()) {
             hasher.verifyDecoy(password);
             throw AuthenticationException.invalidCredentials();
