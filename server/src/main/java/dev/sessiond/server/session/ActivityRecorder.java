@@ -74,7 +74,7 @@ public final class ActivityRecorder {
             times.add(time);
         });
         try {
-            StoreErrors.guard(() -> jdbi.inTransaction(h -> h.attach(ActivityDao.class).touchAll(ids, times)));
+            StoreErrors.guardRun(() -> jdbi.useTransaction(h -> ActivityDao.touchAll(h, ids, times)));
         } catch (RuntimeException e) {
             log.warn("could not write the last activity of {} session(s); will retry: {}", ids.size(), e.toString());
             return 0;

@@ -259,7 +259,7 @@ public final class SessionService implements UserSessionsCloser {
         if (open.isEmpty()) {
             return false;
         }
-        StoreErrors.guard(() -> jdbi.withExtension(ActivityDao.class, dao -> dao.touch(id, now.toEpochMilli())));
+        StoreErrors.guard(() -> jdbi.withHandle(h -> ActivityDao.touch(h, id, now.toEpochMilli())));
         activity.record(id, now);
         return true;
     }
