@@ -140,13 +140,6 @@ public final class SessionService implements UserSessionsCloser {
                 clientKinds.of(spec.applicationId()), type, user.licenseType(), true, countsSeat, client,
                 tokens.instanceName(), tokens.serverCode(), now, now, lifetimeEnd);
         IssuedToken token = tokens.issue(id, user.id(), lifetimeEnd);
-        var row = new OpeningDao.Row(id, token.secretHash(), user.id(), spec.parentId().orElse(null),
-                session.applicationId(), session.clientKind().name(), type.name(), session.licenseType().name(),
-                true, countsSeat, emptyToNull(client.culture()), emptyToNull(client.uiCulture()),
-                client.utcOffset().map(o -> o.getTotalSeconds()).orElse(null),
-                client.clientHost(), client.clientAddress(), client.transport(),
-                session.instanceName(), session.serverCode(),
-                now.toEpochMilli(), now.toEpochMilli(), lifetimeEnd.toEpochMilli());
         try {
             StoreErrors.guardRun(() -> jdbi.useTransaction(h -> {
                 SeatWindow window = window(now);
@@ -163,7 +156,7 @@ public final class SessionService implements UserSessionsCloser {
                     seats.lock(h); // held to commit: the seat count cannot change under us
                     seatsInUse = seats.requireSeat(h, user.id(), client.clientAddress(), Optional.empty(), window);
                 }
-                OpeningDao.insert(h, row);
+                OpeningDao.insert(h, session, token.secretHash());
                 audit.record(h, AuditEvent.ofSession(now, EventKind.OPENED, id, user.id(), user.login(), spec.actor())
                         .withAuthSource(spec.authSource()));
                 if (limitedSeat) {
@@ -475,9 +468,5 @@ public final class SessionService implements UserSessionsCloser {
             difference |= a.charAt(i) ^ b.charAt(i);
         }
         return difference == 0;
-    }
-
-    private static String emptyToNull(String value) {
-        return value.isEmpty() ? null : value;
     }
 }
