@@ -1,6 +1,6 @@
 package dev.sessiond.server.session;
 
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -8,10 +8,9 @@ import org.jdbi.v3.core.statement.Update;
 
 /**
  * Last-activity writes: once per UpdateLastActivity call and once per activity batch. A write
- * never moves a session's activity backwards. Statements on the caller's handle rather than a
- * SQL object: attaching one costs about the same whatever its size (a copy of the
- * configuration, a proxy, reflective lookups), and every UpdateLastActivity call paid it
- * (README, "What makes it fast").
+ * never moves a session's activity backwards.
+ * Statements on the caller's handle, not a SQL object: a Jdbi attach costs a proxy and a
+ * configuration copy each time (README, "Opens and closes attach no SQL object").
  */
 final class ActivityDao {
 
@@ -26,12 +25,10 @@ final class ActivityDao {
         }
     }
 
-    /** The same for many sessions in one batch; {@code times} match {@code ids} by position. */
-    static void touchAll(Handle h, List<UUID> ids, List<Long> times) {
+    /** The same for many sessions (id to time) in one batch. */
+    static void touchAll(Handle h, Map<UUID, Long> times) {
         try (PreparedBatch batch = h.prepareBatch(TOUCH)) {
-            for (int i = 0; i < ids.size(); i++) {
-                batch.bind("id", ids.get(i)).bind("time", (long) times.get(i)).add();
-            }
+            times.forEach((id, time) -> batch.bind("id", id).bind("time", (long) time).add());
             batch.execute();
         }
     }

@@ -4,8 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sessiond.server.store.StoreErrors;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -67,22 +66,15 @@ public final class ActivityRecorder {
         if (pending.isEmpty()) {
             return 0;
         }
-        List<UUID> ids = new ArrayList<>(pending.size());
-        List<Long> times = new ArrayList<>(pending.size());
-        pending.forEach((id, time) -> {
-            ids.add(id);
-            times.add(time);
-        });
+        Map<UUID, Long> writing = new LinkedHashMap<>(pending); // a snapshot, in the order it was read
         try {
-            StoreErrors.guardRun(() -> jdbi.useTransaction(h -> ActivityDao.touchAll(h, ids, times)));
+            StoreErrors.guardRun(() -> jdbi.useTransaction(h -> ActivityDao.touchAll(h, writing)));
         } catch (RuntimeException e) {
-            log.warn("could not write the last activity of {} session(s); will retry: {}", ids.size(), e.toString());
+            log.warn("could not write the last activity of {} session(s); will retry: {}", writing.size(), e.toString());
             return 0;
         }
-        for (int i = 0; i < ids.size(); i++) {
-            pending.remove(ids.get(i), times.get(i));
-        }
-        return ids.size();
+        writing.forEach(pending::remove);
+        return writing.size();
     }
 
     /** How many sessions wait for their activity to be written. */
