@@ -42,8 +42,7 @@ public final class AuditLog {
         if (events.isEmpty()) {
             return;
         }
-        // A fluent batch bound by name: the SQL-object form (attach, bind by bean methods) cost
-        // a measurable share of every open and close (README, "What makes it fast").
+        // Not a SQL object: see README, "Audit rows without a SQL object".
         try (PreparedBatch batch = handle.prepareBatch(INSERT)) {
             for (AuditEvent e : events) {
                 batch.bind("time", e.time().toEpochMilli())

@@ -76,8 +76,7 @@ public final class UserService {
         LicenseType license = request.licenseType().orElse(defaultLicenseType);
         try {
             return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
-                UserDao dao = h.attach(UserDao.class);
-                dao.insert(id, login, loginKey(login), displayName, hash,
+                h.attach(UserDao.class).insert(id, login, loginKey(login), displayName, hash,
                         request.isAdmin(), request.isService(), license.name(), now.toEpochMilli());
                 User user = UserLookupDao.findById(h, id).orElseThrow();
                 audit.record(h, userEvent(now, user, actor, "created"));
