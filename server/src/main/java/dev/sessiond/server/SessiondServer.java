@@ -80,6 +80,8 @@ public final class SessiondServer implements AutoCloseable {
     private final ScheduledExecutorService activityWriter = daemonScheduler("sessiond-activity-writer");
     /** The threads of calls that may wait (for the store, for a password hash); validations run on the transport's. */
     private final ExecutorService calls = CallThreads.newPool();
+    /** The threads password hashes run on, nicer still than the call threads that wait for them. */
+    private final ExecutorService hashes = CallThreads.newHashPool();
 
     /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
     private static final long STREAM_SETTLE_MS = 500;
@@ -128,7 +130,7 @@ public final class SessiondServer implements AutoCloseable {
         SeatPool seats = new SeatPool(config.licensePolicy());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
                 config.clientKinds(), activity, audit, seats, store.notices(), clock, counters);
-        HashingSlots hashing = new HashingSlots(config.hashing());
+        HashingSlots hashing = new HashingSlots(config.hashing(), hashes);
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost, hashing), audit, sessions,
                 config.defaultLicenseType(), clock);
         DomainSignIn domains;
@@ -297,6 +299,7 @@ public final class SessiondServer implements AutoCloseable {
         scheduler.shutdownNow();
         activityWriter.shutdownNow();
         calls.shutdownNow();
+        hashes.shutdownNow();
         if (activity != null) {
             activity.flush();
         }

@@ -16,21 +16,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The threads of calls that may wait — for the store, or for a password hash — named
  * {@code sessiond-call-N}: a pool that grows with the calls waiting and shrinks after a minute
- * idle, as a default gRPC server's.
+ * idle, as a default gRPC server's; and the threads that run the password hashes themselves,
+ * {@code sessiond-hash-N}, the same kind of pool (the hashing slots bound how many are busy).
  *
- * <p>Each runs {@value #NICER} steps nicer than the process (Linux: {@code renice} on its own
- * thread id, once, when it starts). The cached validations run on the transport's threads at
- * the process's priority, so when the cores are contended — a login flood hashing passwords on
- * every one of them — the validations every other service waits for get most of the CPU, and
- * sign-ins, which can wait, get the rest. With nothing contending, nice changes nothing (README
- * "Performance" has the figures, which are noisy on two cores). Where the OS priority cannot be
- * changed (no {@code renice}, not Linux), the threads run at the process's, and the server says
- * so once in its log.
+ * <p>Each call thread runs {@value #NICER} steps nicer than the process, each hash thread
+ * {@value #HASH_NICER} (Linux: {@code renice} on its own thread id, once, when it starts). The
+ * cached validations run on the transport's threads at the process's priority, so when the
+ * cores are contended — a login flood hashing passwords on every one of them — the validations
+ * every other service waits for get most of the CPU, the short store work of the other calls
+ * much of the rest, and the hashes, which can wait (a sign-in whose turn would come too late is
+ * refused), what is left. With nothing contending, nice changes nothing (README "Performance"
+ * has the figures). Where the OS priority cannot be changed (no {@code renice}, not Linux), the
+ * threads run at the process's, and the server says so once in its log.
  */
 public final class CallThreads {
 
     /** How much nicer than the process a call thread runs. */
     static final int NICER = 4;
+    /** How much nicer than the process a password hash runs. */
+    static final int HASH_NICER = 10;
 
     private static final Logger log = LoggerFactory.getLogger(CallThreads.class);
     private static final Path SELF = Path.of("/proc/thread-self");
@@ -40,12 +44,21 @@ public final class CallThreads {
 
     /** A new pool of call threads; shut it down after the server. */
     public static ExecutorService newPool() {
+        return nicerPool("sessiond-call-", NICER);
+    }
+
+    /** A new pool of threads for password hashes ({@code HashingSlots} runs each hash on one); shut it down after the server. */
+    public static ExecutorService newHashPool() {
+        return nicerPool("sessiond-hash-", HASH_NICER);
+    }
+
+    private static ExecutorService nicerPool(String namePrefix, int nicer) {
         AtomicInteger next = new AtomicInteger();
         return Executors.newCachedThreadPool(task -> {
             Thread t = new Thread(() -> {
-                lowerOwnPriority();
+                lowerOwnPriority(nicer);
                 task.run();
-            }, "sessiond-call-" + next.incrementAndGet());
+            }, namePrefix + next.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -63,7 +76,7 @@ public final class CallThreads {
         }
     }
 
-    private static void lowerOwnPriority() {
+    private static void lowerOwnPriority(int nicer) {
         if (!lowering.get()) {
             return;
         }
@@ -71,7 +84,7 @@ public final class CallThreads {
             String self = Files.readSymbolicLink(SELF).toString(); // <pid>/task/<tid>
             String tid = self.substring(self.lastIndexOf('/') + 1);
             int nice = Math.min(19, niceOfThisThread().orElseThrow(() -> new IOException("no nice value in "
-                    + SELF.resolve("stat"))) + NICER);
+                    + SELF.resolve("stat"))) + nicer);
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.DISCARD)
@@ -85,8 +98,8 @@ public final class CallThreads {
             }
         } catch (IOException | RuntimeException e) {
             if (lowering.getAndSet(false)) {
-                log.info("call threads run at the process's priority: lowering it failed ({}); under a login flood "
-                        + "validation keeps less of the CPU", e.getMessage());
+                log.info("call and hash threads run at the process's priority: lowering it failed ({}); under a "
+                        + "login flood validation keeps less of the CPU", e.getMessage());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.store.NonBlocking;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +23,12 @@ import java.util.function.Supplier;
  * {@code maxWait} at the pace recent hashes took (a moving average, so a machine slowed by
  * other work admits fewer). Any further sign-in is refused at once with RESOURCE_EXHAUSTED
  * instead of queueing without bound. Administrative hashing (new passwords, by authenticated
- * administrators) waits for a slot however long the queue. Thread-safe.
+ * administrators) waits for a slot however long the queue.
+ *
+ * <p>The hash itself runs on {@code hashThreads} while the sign-in's thread waits for it: the
+ * server gives threads that run at a lower OS priority than its call threads (see
+ * {@code api.CallThreads}), so that hashing yields the CPU to validations when the cores are
+ * contended. Thread-safe.
  */
 public final class HashingSlots {
 
@@ -34,14 +43,22 @@ public final class HashingSlots {
     private final AtomicLong rejected = new AtomicLong();
     /** Moving average of how long a hash took, in nanoseconds; 0 until one was measured. */
     private final AtomicLong averageHashNanos = new AtomicLong();
+    private final Executor hashThreads;
     private final LongSupplier nanoTime;
 
+    /** Slots whose hashes run on the thread that asks for them: for tools and tests. */
     public HashingSlots(HashingLimits limits) {
-        this(limits, System::nanoTime);
+        this(limits, Runnable::run);
     }
 
-    HashingSlots(HashingLimits limits, LongSupplier nanoTime) {
+    /** Slots whose hashes run on {@code hashThreads}, which must start each one without queueing it. */
+    public HashingSlots(HashingLimits limits, Executor hashThreads) {
+        this(limits, hashThreads, System::nanoTime);
+    }
+
+    HashingSlots(HashingLimits limits, Executor hashThreads, LongSupplier nanoTime) {
         this.limits = requireNonNull(limits, "limits");
+        this.hashThreads = requireNonNull(hashThreads, "hashThreads");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime");
         this.slots = new Semaphore(limits.concurrency(), true);
     }
@@ -122,7 +139,7 @@ public final class HashingSlots {
     }
 
     private <T> T inSlot(Supplier<T> hash) {
-        NonBlocking.checkMayWait(); // tens of milliseconds of CPU: never on the transport's thread
+        NonBlocking.checkMayWait(); // tens of milliseconds of waiting: never on the transport's thread
         waiting.incrementAndGet();
         try {
             slots.acquire();
@@ -132,6 +149,32 @@ public final class HashingSlots {
         } finally {
             waiting.decrementAndGet();
         }
+        CompletableFuture<T> hashed;
+        try {
+            hashed = CompletableFuture.supplyAsync(() -> timed(hash), hashThreads);
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            throw LimitExceededException.serverBusy(RETRY_AFTER); // the hash threads were shut down
+        }
+        try {
+            return hashed.get();
+        } catch (InterruptedException e) {
+            // The hash goes on to its end, and frees its slot there: its memory and core are in use until then.
+            Thread.currentThread().interrupt();
+            throw LimitExceededException.serverBusy(RETRY_AFTER);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Runs a hash that holds a slot, frees the slot at its end and counts its time. */
+    private <T> T timed(Supplier<T> hash) {
         long start = nanoTime.getAsLong();
         try {
             return hash.get();

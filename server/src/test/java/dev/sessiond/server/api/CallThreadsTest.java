@@ -15,11 +15,7 @@ class CallThreadsTest {
 
     @Test
     void callThreads_runNicerThanTheProcess() throws Exception {
-        assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only: no /proc/thread-self here");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/renice")) || Files.isExecutable(Path.of("/bin/renice")),
-                "renice (util-linux) is not installed");
-        int here = CallThreads.niceOfThisThread().orElseThrow();
-        assumeTrue(here + CallThreads.NICER <= 19, "this test runs too nice already");
+        int here = niceHereWithRoomFor(CallThreads.NICER);
 
         ExecutorService pool = CallThreads.newPool();
         try {
@@ -32,5 +28,32 @@ class CallThreadsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void hashThreads_runNicerStillThanCallThreads() throws Exception {
+        int here = niceHereWithRoomFor(CallThreads.HASH_NICER);
+        assertThat(CallThreads.HASH_NICER).isGreaterThan(CallThreads.NICER);
+
+        ExecutorService pool = CallThreads.newHashPool();
+        try {
+            String name = pool.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            OptionalInt there = pool.submit(CallThreads::niceOfThisThread).get(10, TimeUnit.SECONDS);
+
+            assertThat(name).startsWith("sessiond-hash-");
+            assertThat(there).hasValue(here + CallThreads.HASH_NICER);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** This thread's nice value, when Linux lets the test lower a thread's priority by {@code nicer} steps. */
+    private static int niceHereWithRoomFor(int nicer) {
+        assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only: no /proc/thread-self here");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/renice")) || Files.isExecutable(Path.of("/bin/renice")),
+                "renice (util-linux) is not installed");
+        int here = CallThreads.niceOfThisThread().orElseThrow();
+        assumeTrue(here + nicer <= 19, "this test runs too nice already");
+        return here;
     }
 }

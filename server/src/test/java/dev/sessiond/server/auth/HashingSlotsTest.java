@@ -80,7 +80,7 @@ class HashingSlotsTest {
     @Test
     void signIn_whoseTurnIsExpectedLaterThanTheMaxWait_isRefusedAtOnce_thoughTheQueueHasRoom() throws Exception {
         AtomicLong now = new AtomicLong();
-        HashingSlots slots = new HashingSlots(new HashingLimits(1, 100, Duration.ofMillis(100)), now::get);
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 100, Duration.ofMillis(100)), Runnable::run, now::get);
         // One hash measured at 60 ms sets the pace.
         slots.runOrRefuse(() -> now.addAndGet(Duration.ofMillis(60).toNanos()));
         CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> slots.runOrRefuse(this::blockingHash), threads);
@@ -114,6 +114,48 @@ class HashingSlotsTest {
 
         try (HashingSlots.Place again = slots.reserve()) {
             assertThat(slots.rejected()).as("free again once closed").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hashes_runOnTheGivenThreads_whileTheSignInWaits_andTheirFailuresReachIt() throws Exception {
+        ExecutorService hashThreads = Executors.newSingleThreadExecutor(task -> new Thread(task, "test-hash"));
+        try {
+            HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)), hashThreads);
+
+            assertThat(slots.runOrRefuse(() -> Thread.currentThread().getName())).isEqualTo("test-hash");
+            assertThat(slots.run(() -> Thread.currentThread().getName())).isEqualTo("test-hash");
+            IllegalArgumentException failed = catchThrowableOfType(IllegalArgumentException.class,
+                    () -> slots.runOrRefuse(() -> {
+                        throw new IllegalArgumentException("bad salt");
+                    }));
+            assertThat(failed).hasMessage("bad salt");
+            assertThat(slots.running()).as("every slot freed, the failed hash's too").isZero();
+        } finally {
+            hashThreads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSignInInterruptedWhileItsHashRuns_isRefused_andTheSlotStaysTakenUntilTheHashEnds() throws Exception {
+        ExecutorService hashThreads = Executors.newCachedThreadPool();
+        try {
+            HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)), hashThreads);
+            CompletableFuture<Thread> waiter = new CompletableFuture<>();
+            CompletableFuture<Throwable> signIn = CompletableFuture.supplyAsync(() -> {
+                waiter.complete(Thread.currentThread());
+                return catchThrowableOfType(LimitExceededException.class, () -> slots.runOrRefuse(this::blockingHash));
+            }, threads);
+            awaitUntil(() -> slots.running() == 1);
+
+            waiter.get(10, TimeUnit.SECONDS).interrupt(); // as when the server shuts down
+            assertThat(signIn.get(10, TimeUnit.SECONDS)).isInstanceOf(LimitExceededException.class);
+            assertThat(slots.running()).as("the hash still runs and holds its slot").isEqualTo(1);
+
+            release.countDown();
+            awaitUntil(() -> slots.running() == 0);
+        } finally {
+            hashThreads.shutdownNow();
         }
     }
 

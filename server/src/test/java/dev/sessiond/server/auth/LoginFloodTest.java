@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +87,7 @@ class LoginFloodTest {
     private static final PasswordHasher.Cost SLOW_COST = new PasswordHasher.Cost(19_456, 80, 1);
 
     @Test
-    void signInsBeyondAFullLine_areRefusedOnTheTransportThread_theOthersHashOnCallThreads() throws Exception {
+    void signInsBeyondAFullLine_areRefusedOnTheTransportThread_theOthersWaitOnCallThreadsForTheirHash() throws Exception {
         CallEnds calls = new CallEnds();
         try (NetworkServer sessiond = NetworkServer.start(dir, Map.of("SESSIOND_PASSWORD_HASH_CONCURRENCY", "1",
                 "SESSIOND_PASSWORD_HASH_QUEUE", "2", "SESSIOND_PASSWORD_HASH_MAX_WAIT", "10m"), SLOW_COST,
@@ -99,6 +100,12 @@ class LoginFloodTest {
                 line.add(client.openSession(login));
             }
             awaitMetric(sessiond, "sessiond_password_hashes_waiting 2.0");
+            assertThat(Thread.getAllStackTraces().entrySet()).as("the hash runs on a hash thread, nicer than call threads")
+                    .anySatisfy(thread -> {
+                        assertThat(thread.getKey().getName()).startsWith("sessiond-hash-");
+                        assertThat(thread.getValue()).anySatisfy(frame ->
+                                assertThat(frame.getClassName()).isEqualTo(Argon2BytesGenerator.class.getName()));
+                    });
 
             for (int i = 0; i < 5; i++) {
                 try {
@@ -115,7 +122,7 @@ class LoginFloodTest {
 
             assertThat(calls.withCode(Status.Code.RESOURCE_EXHAUSTED)).as("refused without a call thread")
                     .hasSize(5).noneMatch(CallEnds.Ended::onCallThread);
-            assertThat(calls.withCode(Status.Code.OK)).as("hashed on call threads")
+            assertThat(calls.withCode(Status.Code.OK)).as("answered from call threads, which waited for the hash")
                     .hasSize(3).allMatch(CallEnds.Ended::onCallThread);
         }
     }
