@@ -93,6 +93,16 @@ final class Report {
             }
         }
         md.append(row(StoreRun.HEALTH, s.baselineAgain(), null, Double.NaN, e, "the empty RPC, after the operations"));
+        if (!s.paired().isEmpty()) {
+            md.append(String.format(Locale.ROOT, "%n**Paired with E** (%d rounds: a %s pass of the operation between "
+                    + "two of Health/Check, its ratio to their mean; the median judges the targets, so that the machine's "
+                    + "drift during the run cancels out):", StoreRun.PAIRED_ROUNDS, human(StoreRun.PAIRED_PASS)));
+            for (var p : s.paired()) {
+                md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f);", p.name(), p.median(), p.min(), p.max()));
+            }
+            md.setLength(md.length() - 1);
+            md.append(".\n");
+        }
         md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
                 + "before any of them: %s MiB (peak %s MiB).%n%n",
                 fmt(s.memory().rssMiB()), fmt(s.memory().peakMiB())));
@@ -215,6 +225,12 @@ final class Report {
                             "allocated_bytes_per_call", op.allocated()));
                 }
                 m.put("operations", ops);
+                List<Object> paired = new ArrayList<>();
+                for (var p : s.paired()) {
+                    paired.add(map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(),
+                            "ratios", p.ratios()));
+                }
+                m.put("paired_ratios_to_e", paired);
                 m.put("memory_mib", map("rss", s.memory().rssMiB(), "peak", s.memory().peakMiB()));
                 m.put("login_flood", map("offered_logins_per_s", s.flood().offeredLoginRate(),
                         "validate", pass(s.flood().validate()), "validate_ratio_to_e", s.flood().validate().throughput() / s.e(),

@@ -16,6 +16,7 @@ final class Results {
      * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
      *     first stored-session count
      * @param scales the validate pass after a restart at every stored-session count, when there are several
+     * @param paired the validations' ratios to E from passes alternating with E passes
      */
     record StoreResult(
             Store.Kind store,
@@ -30,11 +31,12 @@ final class Results {
             List<OperationResult> operations,
             Flood flood,
             ServerProcess.Memory memory,
-            List<Scale> scales) {
+            List<Scale> scales,
+            List<Paired> paired) {
 
         static StoreResult skipped(Store.Kind store, String why) {
             return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, Double.NaN, List.of(), null, null,
-                    List.of());
+                    List.of(), List.of());
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */
@@ -54,6 +56,42 @@ final class Results {
 
         OperationResult operation(String name) {
             return operations.stream().filter(o -> o.name().equals(name)).findFirst().orElse(null);
+        }
+
+        /** The paired ratios of the operation {@code name}, or null when it was not paired. */
+        Paired paired(String name) {
+            return paired.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * An operation's throughput relative to E, from short passes alternating with E passes:
+     * each ratio is one pass of the operation against the mean of the E passes just before and
+     * just after it, so that a machine that speeds up or slows down during the run (E moved by
+     * 15 % between the start and the end of one quick run) moves both alike.
+     */
+    record Paired(String name, List<Double> ratios) {
+
+        Paired {
+            ratios = List.copyOf(ratios);
+            if (ratios.isEmpty()) {
+                throw new IllegalArgumentException("no ratios");
+            }
+        }
+
+        /** The median ratio: the figure judged. */
+        double median() {
+            List<Double> sorted = ratios.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        double min() {
+            return ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        }
+
+        double max() {
+            return ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 
 /**
  * One store's run, against one server process: seed, baseline, every operation at its maximum
- * and at 70 % of it, the login flood, then the larger stored-session counts after a restart.
+ * and at 70 % of it, the validations in passes alternating with E passes, the login flood, then the larger stored-session counts after a restart.
  * Not thread-safe.
  */
 final class StoreRun {
@@ -59,6 +59,9 @@ final class StoreRun {
     /** When two one-second passes in a row differ by at most this share, a path counts as compiled. */
     private static final double SETTLED = 0.05;
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
+    /** Passes of each validation paired with E passes, and how long each pass runs. */
+    static final int PAIRED_ROUNDS = 5;
+    static final Duration PAIRED_PASS = Duration.ofSeconds(1);
 
     private final Options options;
     private final Store store;
@@ -110,6 +113,10 @@ final class StoreRun {
                     "the same tokens with a wrong mac; expected: UNAUTHENTICATED", options.inFlight()));
             operations.add(measure(server, ops.basicFields(), BASIC, "the same tokens; no store access for the token",
                     options.inFlight()));
+            List<Results.Paired> paired = new ArrayList<>();
+            for (Operation op : List.of(ops.validate(), ops.validateBadSignature(), ops.basicFields())) {
+                paired.add(paired(ops.health(), op));
+            }
             operations.add(measure(server, ops.updateLastActivity(), ACTIVITY, "the same sessions by id; writes through",
                     options.inFlight()));
             operations.add(enumSessions(server, driver, ops, fixture.adminToken()));
@@ -126,7 +133,8 @@ final class StoreRun {
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
-                    baseline.pass(), baselineAgain, baseline.bytesPerCall(), operations, flood, memory, new ArrayList<>());
+                    baseline.pass(), baselineAgain, baseline.bytesPerCall(), operations, flood, memory, new ArrayList<>(),
+                    paired);
         }
         if (options.storedSessions().size() > 1) {
             // Every count is measured the same way, after a restart: the first server's validate pass came after other
@@ -203,6 +211,29 @@ final class StoreRun {
             last = now;
         }
         log.accept(String.format("  %s did not settle in %d s (last %,.0f /s)", op.name(), rounds, last));
+    }
+
+    /**
+     * {@code op}'s ratio to E in {@link #PAIRED_ROUNDS} short passes, each between two E passes
+     * (see {@link Results.Paired}); the paths are warm by now, so the passes have no warm-up.
+     */
+    private Results.Paired paired(Operation health, Operation op) throws InterruptedException {
+        List<Double> ratios = new ArrayList<>();
+        double before = pairedPass(health);
+        for (int i = 0; i < PAIRED_ROUNDS; i++) {
+            double measured = pairedPass(op);
+            double after = pairedPass(health);
+            ratios.add(measured / ((before + after) / 2));
+            before = after;
+        }
+        Results.Paired paired = new Results.Paired(op.name(), ratios);
+        log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)", op.name(),
+                paired.median(), paired.min(), paired.max(), ratios.size()));
+        return paired;
+    }
+
+    private double pairedPass(Operation op) throws InterruptedException {
+        return Load.maxThroughput(op, options.inFlight(), Duration.ZERO, PAIRED_PASS).await().throughput();
     }
 
     /** A maximum-throughput pass and the bytes the server allocated per call it ended meanwhile. */
