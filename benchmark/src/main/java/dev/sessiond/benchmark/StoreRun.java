@@ -31,8 +31,8 @@ import java.util.function.Consumer;
 
 /**
  * One store's run, against one server process: seed, baseline, every operation at its maximum
- * and at 70 % of it, the validations in passes alternating with E passes, the login flood, then the larger stored-session counts after a restart.
- * Not thread-safe.
+ * and at 70 % of it, the validations in passes alternating with E passes, the login flood,
+ * then the larger stored-session counts after a restart. Not thread-safe.
  */
 final class StoreRun {
 
@@ -215,9 +215,14 @@ final class StoreRun {
 
     /**
      * {@code op}'s ratio to E in {@link #PAIRED_ROUNDS} short passes, each between two E passes
-     * (see {@link Results.Paired}); the paths are warm by now, so the passes have no warm-up.
+     * (see {@link Results.Paired}), after a warm-up of {@code op}. Without it, the first pass or
+     * two after the other operations' passes ran at 0.07–0.49 E in four runs, the rest at
+     * 0.73–0.89 E: most likely the validated sessions' cache entries had expired meanwhile (a
+     * minute), and the server read them all back at once (with 100 sessions instead of 5,000 the
+     * first pass ran at 0.48 E, with 5,000 at 0.08–0.13 E).
      */
     private Results.Paired paired(Operation health, Operation op) throws InterruptedException {
+        Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         List<Double> ratios = new ArrayList<>();
         double before = pairedPass(health);
         for (int i = 0; i < PAIRED_ROUNDS; i++) {
