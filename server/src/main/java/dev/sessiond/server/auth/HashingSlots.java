@@ -163,13 +163,11 @@ public final class HashingSlots {
             Thread.currentThread().interrupt();
             throw LimitExceededException.serverBusy(RETRY_AFTER);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
+            // A Supplier throws nothing checked.
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw new IllegalStateException(e.getCause());
+            throw (RuntimeException) e.getCause();
         }
     }
 

@@ -17,17 +17,7 @@ class CallThreadsTest {
     void callThreads_runNicerThanTheProcess() throws Exception {
         int here = niceHereWithRoomFor(CallThreads.NICER);
 
-        ExecutorService pool = CallThreads.newPool();
-        try {
-            String name = pool.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
-            OptionalInt there = pool.submit(CallThreads::niceOfThisThread).get(10, TimeUnit.SECONDS);
-
-            assertThat(name).startsWith("sessiond-call-");
-            assertThat(there).hasValue(here + CallThreads.NICER);
-            assertThat(CallThreads.niceOfThisThread()).as("the caller's own thread is unchanged").hasValue(here);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertRunsNicer(CallThreads.newPool(), "sessiond-call-", here, CallThreads.NICER);
     }
 
     @Test
@@ -35,13 +25,18 @@ class CallThreadsTest {
         int here = niceHereWithRoomFor(CallThreads.HASH_NICER);
         assertThat(CallThreads.HASH_NICER).isGreaterThan(CallThreads.NICER);
 
-        ExecutorService pool = CallThreads.newHashPool();
+        assertRunsNicer(CallThreads.newHashPool(), "sessiond-hash-", here, CallThreads.HASH_NICER);
+    }
+
+    /** {@code pool}'s threads carry {@code prefix} and run {@code nicer} steps nicer than {@code here}; shuts it down. */
+    private static void assertRunsNicer(ExecutorService pool, String prefix, int here, int nicer) throws Exception {
         try {
             String name = pool.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
             OptionalInt there = pool.submit(CallThreads::niceOfThisThread).get(10, TimeUnit.SECONDS);
 
-            assertThat(name).startsWith("sessiond-hash-");
-            assertThat(there).hasValue(here + CallThreads.HASH_NICER);
+            assertThat(name).startsWith(prefix);
+            assertThat(there).hasValue(here + nicer);
+            assertThat(CallThreads.niceOfThisThread()).as("the caller's own thread is unchanged").hasValue(here);
         } finally {
             pool.shutdownNow();
         }
