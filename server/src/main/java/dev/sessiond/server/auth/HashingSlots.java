@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -43,6 +44,9 @@ public final class HashingSlots {
     private final AtomicLong rejected = new AtomicLong();
     /** Moving average of how long a hash took, in nanoseconds; 0 until one was measured. */
     private final AtomicLong averageHashNanos = new AtomicLong();
+    /** Hashes run to their end so far, and their time together, for the metrics. */
+    private final LongAdder hashed = new LongAdder();
+    private final LongAdder hashedNanos = new LongAdder();
     private final Executor hashThreads;
     private final LongSupplier nanoTime;
 
@@ -182,10 +186,12 @@ public final class HashingSlots {
         }
     }
 
-    /** Folds a hash's duration into the moving average (weight 1/8; the first one sets it). */
+    /** Counts a hash's duration and folds it into the moving average (weight 1/8; the first one sets it). */
     private void measured(long nanos) {
-        averageHashNanos.accumulateAndGet(Math.max(nanos, 0), (average, sample) ->
-                average == 0 ? sample : average + (sample - average) / 8);
+        long sample = Math.max(nanos, 0);
+        hashed.increment();
+        hashedNanos.add(sample);
+        averageHashNanos.accumulateAndGet(sample, (average, next) -> average == 0 ? next : average + (next - average) / 8);
     }
 
     /** Hashes running now. */
@@ -196,6 +202,19 @@ public final class HashingSlots {
     /** Hashes waiting for a slot now. */
     public int waiting() {
         return waiting.get();
+    }
+
+    /** Hashes run in a slot so far, to their end or their failure. */
+    public long hashed() {
+        return hashed.sum();
+    }
+
+    /**
+     * The time those hashes took together, in nanoseconds: from when each started on its thread
+     * to its end, so a hash slowed by other work on the cores counts that.
+     */
+    public long hashedNanos() {
+        return hashedNanos.sum();
     }
 
     /** Sign-ins refused so far because every slot and queue place was taken. */

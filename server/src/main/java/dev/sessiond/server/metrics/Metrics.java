@@ -4,6 +4,7 @@ import dev.sessiond.server.auth.HashingSlots;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +27,7 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,6 +43,7 @@ public final class Metrics implements AutoCloseable {
     static final String HASHES_RUNNING = "sessiond.password.hashes.running";
     static final String HASHES_WAITING = "sessiond.password.hashes.waiting";
     static final String HASHES_REJECTED = "sessiond.password.hashes.rejected";
+    static final String HASH_DURATION = "sessiond.password.hash.duration";
 
     /** Micrometer's gRPC meters, renamed to Prometheus' snake_case label names. */
     private static final String GRPC_SERVER = "grpc.server";
@@ -128,7 +131,7 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** The password-hashing pool: slots in use, sign-ins waiting, sign-ins refused. */
+    /** The password-hashing pool: slots in use, sign-ins waiting, sign-ins refused, hashes and their time. */
     public void hashing(HashingSlots slots) {
         Gauge.builder(HASHES_RUNNING, slots, HashingSlots::running)
                 .description("Password hashes being computed now")
@@ -138,6 +141,9 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder(HASHES_REJECTED, slots, HashingSlots::rejected)
                 .description("Sign-ins refused at once because every hashing slot and queue place was taken")
+                .register(registry);
+        FunctionTimer.builder(HASH_DURATION, slots, HashingSlots::hashed, HashingSlots::hashedNanos, TimeUnit.NANOSECONDS)
+                .description("Argon2id hashes computed, and the time they took (from their start on a hashing thread)")
                 .register(registry);
     }
 

@@ -101,6 +101,26 @@ class HashingSlotsTest {
     }
 
     @Test
+    void everyHashRun_isCountedWithItsTime_refusedSignInsAreNot() {
+        AtomicLong now = new AtomicLong();
+        HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)), Runnable::run, now::get);
+
+        slots.runOrRefuse(() -> now.addAndGet(Duration.ofMillis(30).toNanos()));
+        slots.run(() -> now.addAndGet(Duration.ofMillis(50).toNanos()));
+        catchThrowableOfType(IllegalStateException.class, () -> slots.runOrRefuse(() -> {
+            now.addAndGet(Duration.ofMillis(5).toNanos());
+            throw new IllegalStateException("a failed hash took its time too");
+        }));
+        try (HashingSlots.Place place = slots.reserve()) {
+            catchThrowableOfType(LimitExceededException.class, slots::reserve); // the only place is taken
+        }
+
+        assertThat(slots.hashed()).isEqualTo(3);
+        assertThat(slots.hashedNanos()).isEqualTo(Duration.ofMillis(85).toNanos());
+        assertThat(slots.rejected()).isEqualTo(1);
+    }
+
+    @Test
     void aPlaceReservedBeforehand_isTheOneTheHashUses_andIsFreedOnClose() throws Exception {
         HashingSlots slots = new HashingSlots(new HashingLimits(1, 0, Duration.ofHours(1)));
 
