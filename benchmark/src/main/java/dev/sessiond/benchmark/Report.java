@@ -78,9 +78,10 @@ final class Report {
         md.append(String.format(Locale.ROOT, "%,d stored sessions, %,d of them opened through the API (their tokens "
                 + "are the ones validated, round-robin); the rest are filler rows.%n%n", s.storedSessions(), s.apiSessions()));
         md.append(String.format(Locale.ROOT, "E = %s calls/s (Health/Check before the operations %s, after %s). "
-                + "One Argon2id hash (m=19456 KiB, t=2, p=1) took %s ms: sign-in capacity %d cores / hash = %s /s.%n%n",
+                + "One Argon2id hash (m=19456 KiB, t=2, p=1) took %s ms: sign-in capacity %d cores / hash = %s /s; "
+                + "%d hashing side by side (without the server) made %s /s.%n%n",
                 fmt(e), fmt(s.baseline().throughput()), fmt(s.baselineAgain().throughput()), fmt(s.hashMillis()),
-                s.cores(), fmt(s.hashCapacity())));
+                s.cores(), fmt(s.hashCapacity()), s.cores(), fmt(s.hashesSideBySide())));
         md.append("| operation | calls/s | x E | p50 ms | p99 ms | p99 ms at 70 % (rate; Java driver's send lag p99, or h2load) "
                 + "| KiB allocated per RPC | other outcomes | what |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
@@ -102,6 +103,13 @@ final class Report {
             }
             md.setLength(md.length() - 1);
             md.append(".\n");
+        }
+        var signIn = s.operation(StoreRun.SIGN_IN);
+        if (signIn != null && !Double.isNaN(signIn.hashMillis())) {
+            md.append(String.format(Locale.ROOT, "%n**Password hashes**: during the maximum %s pass the server's took "
+                    + "%s ms each on average (from their start on a hashing thread to their end); here, without the "
+                    + "server, one alone took %s ms and %d side by side %s ms each.%n", StoreRun.SIGN_IN,
+                    fmt(signIn.hashMillis()), fmt(s.hashMillis()), s.cores(), fmt(s.cores() * 1e3 / s.hashesSideBySide())));
         }
         md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
                 + "before any of them: %s MiB (peak %s MiB).%n%n",
@@ -213,7 +221,8 @@ final class Report {
             Map<String, Object> m = map("store", s.store().name().toLowerCase(Locale.ROOT), "skipped", s.skipped());
             if (s.skipped() == null) {
                 m.putAll(map("stored_sessions", s.storedSessions(), "api_sessions", s.apiSessions(), "cores", s.cores(),
-                        "hash_ms", s.hashMillis(), "sign_in_capacity_per_s", s.hashCapacity(), "e_per_s", s.e(),
+                        "hash_ms", s.hashMillis(), "sign_in_capacity_per_s", s.hashCapacity(),
+                        "hashes_side_by_side_per_s", s.hashesSideBySide(), "e_per_s", s.e(),
                         "baseline", pass(s.baseline()), "baseline_after", pass(s.baselineAgain()),
                         "baseline_allocated_bytes_per_call", s.baselineAllocated()));
                 List<Object> ops = new ArrayList<>();
@@ -222,7 +231,7 @@ final class Report {
                             "ratio_to_e", op.max() == null ? null : op.max().throughput() / s.e(),
                             "max", op.max() == null ? null : pass(op.max()),
                             "at_70_percent", op.paced() == null ? null : pass(op.paced()),
-                            "allocated_bytes_per_call", op.allocated()));
+                            "allocated_bytes_per_call", op.allocated(), "server_hash_ms", op.hashMillis()));
                 }
                 m.put("operations", ops);
                 List<Object> paired = new ArrayList<>();

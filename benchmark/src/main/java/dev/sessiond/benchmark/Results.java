@@ -10,6 +10,8 @@ final class Results {
     /**
      * One store's figures; {@code skipped} says why a store was not measured (then the rest is empty).
      *
+     * @param hashMillis one Argon2id hash alone
+     * @param hashesSideBySide hashes per second with one per core at once: what the cores can hash
      * @param baseline {@code Health/Check} before the operations
      * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
      * @param baselineAllocated bytes the server allocated per call during {@code baseline}
@@ -25,6 +27,7 @@ final class Results {
             int apiSessions,
             int cores,
             double hashMillis,
+            double hashesSideBySide,
             Load.PassResult baseline,
             Load.PassResult baselineAgain,
             double baselineAllocated,
@@ -35,7 +38,7 @@ final class Results {
             List<Paired> paired) {
 
         static StoreResult skipped(Store.Kind store, String why) {
-            return new StoreResult(store, why, 0, 0, 0, Double.NaN, null, null, Double.NaN, List.of(), null, null,
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, Double.NaN, List.of(), null, null,
                     List.of(), List.of());
         }
 
@@ -101,9 +104,10 @@ final class Results {
      * @param notServed why the operation was not measured (e.g. the server answers UNIMPLEMENTED), else null
      * @param profile the JFR profile of its maximum-throughput pass when {@code --profile} named it, else null
      * @param allocated bytes the server allocated per call during the maximum-throughput pass (NaN: not measured)
+     * @param hashMillis how long the server's password hashes took on average during that pass (NaN: it hashed none)
      */
     record OperationResult(String name, String what, Load.PassResult max, Load.PassResult paced, String notServed,
-            Profile profile, double allocated) {}
+            Profile profile, double allocated, double hashMillis) {}
 
     /** Validation at its maximum while password logins arrive at {@code offeredLoginRate} per second. */
     record Flood(double offeredLoginRate, Load.PassResult validate, Load.PassResult logins) {}

@@ -13,30 +13,39 @@ import java.util.regex.Pattern;
 
 /**
  * What the server's own {@code /metrics} says: the calls it ended, per method and status code,
- * and the bytes its JVM allocated. Stateless.
+ * the bytes its JVM allocated and the password hashes it ran. Stateless.
  */
 final class ServerMetrics {
 
     private static final String CALLS = "grpc_server_processing_duration_seconds_count{";
     /** Micrometer's JvmGcMetrics: the young generation's growth, added at each collection. */
     private static final String ALLOCATED = "jvm_gc_memory_allocated_bytes_total";
+    /** sessiond's password hashes: how many ran, and their time together. */
+    private static final String HASHES = "sessiond_password_hash_duration_seconds_count ";
+    private static final String HASH_SECONDS = "sessiond_password_hash_duration_seconds_sum ";
     private static final Pattern STATUS_CODE = Pattern.compile("status_code=\"([A-Z_]+)\"");
 
     private ServerMetrics() {}
 
-    /** The server's calls and allocation at one moment. */
-    record Sample(long calls, double allocatedBytes) {
+    /** The server's calls, allocation and password hashes at one moment. */
+    record Sample(long calls, double allocatedBytes, long hashes, double hashSeconds) {
         static Sample of(String scrape) {
             long calls = 0;
             double allocated = 0;
+            long hashes = 0;
+            double hashSeconds = 0;
             for (String line : scrape.split("\n")) {
                 if (line.startsWith(CALLS)) {
                     calls += (long) value(line);
                 } else if (line.startsWith(ALLOCATED)) {
                     allocated += value(line);
+                } else if (line.startsWith(HASHES)) {
+                    hashes = (long) value(line);
+                } else if (line.startsWith(HASH_SECONDS)) {
+                    hashSeconds = value(line);
                 }
             }
-            return new Sample(calls, allocated);
+            return new Sample(calls, allocated, hashes, hashSeconds);
         }
     }
 
@@ -48,6 +57,15 @@ final class ServerMetrics {
     static double bytesPerCall(Sample before, Sample after) {
         long calls = after.calls() - before.calls();
         return calls > 0 ? (after.allocatedBytes() - before.allocatedBytes()) / calls : Double.NaN;
+    }
+
+    /**
+     * How long the server's password hashes took on average between two samples, in
+     * milliseconds, each from its start on a hashing thread to its end; NaN without hashes.
+     */
+    static double hashMillis(Sample before, Sample after) {
+        long hashes = after.hashes() - before.hashes();
+        return hashes > 0 ? (after.hashSeconds() - before.hashSeconds()) * 1e3 / hashes : Double.NaN;
     }
 
     /** The text of {@code /metrics} on the loopback {@code port}. */

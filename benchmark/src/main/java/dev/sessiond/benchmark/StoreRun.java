@@ -95,10 +95,12 @@ final class StoreRun {
             }
         }
         Seeder.fill(store, fixture.holderIds(), stored, log);
-        log.accept("timing one Argon2id hash (m=19456 KiB, t=2, p=1) while the server is stopped");
-        double hashMillis = HashTiming.steadyMillis();
-        log.accept(String.format("one hash: %.1f ms; sign-in capacity %d cores / hash = %.1f logins/s",
-                hashMillis, cores, cores * 1000.0 / hashMillis));
+        log.accept("timing Argon2id hashes (m=19456 KiB, t=2, p=1) while the server is stopped");
+        HashTiming.Timing hashing = HashTiming.measure(cores);
+        double hashMillis = hashing.oneMillis();
+        log.accept(String.format("one hash: %.1f ms; sign-in capacity %d cores / hash = %.1f logins/s; "
+                + "%d hashing side by side: %.1f hashes/s", hashMillis, cores, cores * 1000.0 / hashMillis, cores,
+                hashing.sideBySidePerSecond()));
 
         Results.StoreResult result;
         try (ServerProcess server = start(); Driver driver = new Driver(server.port(), options.connections())) {
@@ -133,6 +135,7 @@ final class StoreRun {
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
+                    hashing.sideBySidePerSecond(),
                     baseline.pass(), baselineAgain, baseline.bytesPerCall(), operations, flood, memory, new ArrayList<>(),
                     paired);
         }
@@ -241,14 +244,18 @@ final class StoreRun {
         return Load.maxThroughput(op, options.inFlight(), Duration.ZERO, PAIRED_PASS).await().throughput();
     }
 
-    /** A maximum-throughput pass and the bytes the server allocated per call it ended meanwhile. */
-    private record Allocating(Load.PassResult pass, double bytesPerCall) {}
+    /**
+     * A maximum-throughput pass, the bytes the server allocated per call it ended meanwhile and how
+     * long its password hashes took meanwhile.
+     */
+    private record Allocating(Load.PassResult pass, double bytesPerCall, double hashMillis) {}
 
     private Allocating maxAllocating(ServerProcess server, Operation op, int inFlight)
             throws IOException, InterruptedException {
         ServerMetrics.Sample before = server.metrics();
         Load.PassResult pass = max(op, inFlight);
-        return new Allocating(pass, ServerMetrics.bytesPerCall(before, server.metrics()));
+        ServerMetrics.Sample after = server.metrics();
+        return new Allocating(pass, ServerMetrics.bytesPerCall(before, after), ServerMetrics.hashMillis(before, after));
     }
 
     private Load.PassResult max(Operation op, int inFlight) throws InterruptedException {
@@ -283,7 +290,8 @@ final class StoreRun {
             log.accept(String.format("  %-38s 70%%   %,10.0f /s  p50 %7.2f ms  p99 %7.2f ms  (%s)", name,
                     paced.throughput(), paced.latency().p50(), paced.latency().p99(), paced.mode()));
         }
-        return new Results.OperationResult(name, what, max, paced, null, profile, measured.bytesPerCall());
+        return new Results.OperationResult(name, what, max, paced, null, profile, measured.bytesPerCall(),
+                measured.hashMillis());
     }
 
     /** EnumSessions may not be served yet: one probe call decides. */
@@ -300,7 +308,7 @@ final class StoreRun {
         if (outcome.code() == Status.Code.UNIMPLEMENTED) {
             log.accept("  " + ENUM + ": not served (UNIMPLEMENTED)");
             return new Results.OperationResult(ENUM, "", null, null, "the server answers UNIMPLEMENTED", null,
-                    Double.NaN);
+                    Double.NaN, Double.NaN);
         }
         return measure(server, ops.enumSessions(), ENUM, "level 1, default page size, no filter, caller: the administrator",
                 options.inFlight());

@@ -23,6 +23,9 @@ class ServerMetricsTest {
             # TYPE jvm_gc_memory_allocated_bytes_total counter
             jvm_gc_memory_allocated_bytes_total 1.2345678E8
             jvm_gc_memory_promoted_bytes_total 5000000.0
+            # TYPE sessiond_password_hash_duration_seconds summary
+            sessiond_password_hash_duration_seconds_count 40.0
+            sessiond_password_hash_duration_seconds_sum 1.2
             """;
 
     @Test
@@ -35,17 +38,28 @@ class ServerMetricsTest {
     }
 
     @Test
-    void sample_countsEveryEndedCall_andTheAllocatedBytes() {
+    void sample_countsEveryEndedCall_theAllocatedBytes_andThePasswordHashes() {
         ServerMetrics.Sample sample = ServerMetrics.Sample.of(SCRAPE);
 
         assertThat(sample.calls()).isEqualTo(1_619);
         assertThat(sample.allocatedBytes()).isEqualTo(123_456_780.0);
+        assertThat(sample.hashes()).isEqualTo(40);
+        assertThat(sample.hashSeconds()).isEqualTo(1.2);
+    }
+
+    @Test
+    void hashMillis_isTheMeanTimeOfTheHashesBetweenTwoSamples() {
+        var before = new ServerMetrics.Sample(0, 0, 40, 1.2);
+        var after = new ServerMetrics.Sample(0, 0, 140, 4.7);
+
+        assertThat(ServerMetrics.hashMillis(before, after)).isCloseTo(35.0, within(1e-9));
+        assertThat(ServerMetrics.hashMillis(before, before)).as("no hash between them").isNaN();
     }
 
     @Test
     void bytesPerCall_dividesTheGrowthOfOneByTheOther() {
-        var before = new ServerMetrics.Sample(1_000, 50_000_000);
-        var after = new ServerMetrics.Sample(101_000, 1_074_000_000);
+        var before = new ServerMetrics.Sample(1_000, 50_000_000, 0, 0);
+        var after = new ServerMetrics.Sample(101_000, 1_074_000_000, 0, 0);
 
         assertThat(ServerMetrics.bytesPerCall(before, after)).isCloseTo(10_240, within(0.001));
         assertThat(ServerMetrics.bytesPerCall(before, before)).isNaN();
