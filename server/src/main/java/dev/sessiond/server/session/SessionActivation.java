@@ -48,7 +48,7 @@ final class SessionActivation {
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             SessionDao dao = h.attach(SessionDao.class);
             dao.lockUser(session.user().id());
-            Optional<StoredSession> current = dao.findById(session.id());
+            Optional<StoredSession> current = SessionDao.readById(h, session.id());
             if (current.isEmpty() || current.get().session().isActive() == active) {
                 return false;
             }
@@ -72,7 +72,7 @@ final class SessionActivation {
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             SessionDao dao = h.attach(SessionDao.class);
             dao.lockUser(session.user().id());
-            Session current = dao.findById(session.id())
+            Session current = SessionDao.readById(h, session.id())
                     .orElseThrow(() -> new AuthenticationException(Reason.SESSION_NOT_FOUND,
                             "the session was closed or never existed"))
                     .session();
@@ -87,7 +87,7 @@ final class SessionActivation {
                     UUID other = seats.ownOtherSeat(h, userId, current.id(), window)
                             .orElseThrow(() -> new SessionStateException("the session was deactivated and no "
                                     + "licence is free to reactivate it (the user holds no other seat to move)"));
-                    Session moved = dao.findById(other).orElseThrow().session();
+                    Session moved = SessionDao.readById(h, other).orElseThrow().session();
                     change(h, moved, false, Actor.SERVER, window, "seat moved to session " + current.id());
                     if (!seats.hasSeat(h, userId, address, Optional.of(current.id()), window)) {
                         throw new SessionStateException(

@@ -63,7 +63,7 @@ public final class SessionCensus {
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             List<Active> active = h.attach(CensusDao.class).active(now.toEpochMilli(), cutoff, desktopCutoff);
             return new Counts(active, seats.seatsInUse(h, sessions.window(now)), seats.highWater(h),
-                    h.attach(SessionDao.class).configurationVersion());
+                    SessionDao.readConfigurationVersion(h));
         }));
     }
 

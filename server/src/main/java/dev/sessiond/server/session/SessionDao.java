@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -28,8 +30,16 @@ interface SessionDao {
     /** A stored session and the hash of its token's secret. */
     record StoredSession(Session session, String secretHash) {}
 
-    @SqlQuery(SELECT + " WHERE s.id = :id")
-    Optional<StoredSession> findById(@Bind("id") UUID id);
+    /**
+     * The session with its user, or empty. A statement on the caller's handle, not a method of this
+     * SQL object: the session cache reads each of its misses this way, and attaching the whole
+     * object for it cost more than the read (README, "Opens and closes attach no SQL object").
+     */
+    static Optional<StoredSession> readById(Handle h, UUID id) {
+        try (Query query = h.createQuery(SELECT + " WHERE s.id = :id")) {
+            return query.bind("id", id).map(StoredSessionMapper.INSTANCE).findOne();
+        }
+    }
 
     /**
      * Locks the user's row for the rest of the transaction: opens and activations of one user
@@ -51,13 +61,19 @@ interface SessionDao {
     @SqlUpdate("UPDATE sessions SET is_active = :active WHERE id = :id AND is_active <> :active")
     int setActive(@Bind("id") UUID id, @Bind("active") boolean active);
 
-    @SqlQuery("SELECT version FROM configuration WHERE id = 1")
-    long configurationVersion();
+    /** The store-wide configuration version; a statement on the caller's handle, like {@link #readById}. */
+    static long readConfigurationVersion(Handle h) {
+        try (Query query = h.createQuery("SELECT version FROM configuration WHERE id = 1")) {
+            return query.mapTo(Long.class).one();
+        }
+    }
 
     @SqlUpdate("UPDATE configuration SET version = version + 1, platform_version = :platform WHERE id = 1")
     int incrementConfigurationVersion(@Bind("platform") String platformVersion);
 
     final class StoredSessionMapper implements RowMapper<StoredSession> {
+        static final StoredSessionMapper INSTANCE = new StoredSessionMapper();
+
         private final UserRowMapper users = new UserRowMapper("u_");
 
         @Override

@@ -281,7 +281,7 @@ public final class SessionService implements UserSessionsCloser {
         return StoreErrors.guard(() -> jdbi.inTransaction(h -> {
             SessionDao dao = h.attach(SessionDao.class);
             dao.incrementConfigurationVersion(platformVersion);
-            long version = dao.configurationVersion();
+            long version = SessionDao.readConfigurationVersion(h);
             audit.record(h, new AuditEvent(now, EventKind.CONFIGURATION_VERSION_INCREMENTED, Optional.empty(),
                     Optional.empty(), "", actor, "", "version " + version + ", platform " + platformVersion));
             cache.configurationChanged(h);
@@ -343,7 +343,7 @@ public final class SessionService implements UserSessionsCloser {
     /** The store-wide configuration version (remembered, exactly: every increment evicts it). */
     public long configurationVersion() {
         return cache.configurationVersion(() ->
-                StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, SessionDao::configurationVersion)));
+                StoreErrors.guard(() -> jdbi.withHandle(SessionDao::readConfigurationVersion)));
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
@@ -400,7 +400,7 @@ public final class SessionService implements UserSessionsCloser {
     }
 
     private Optional<StoredSession> load(UUID id) {
-        return StoreErrors.guard(() -> jdbi.withExtension(SessionDao.class, dao -> dao.findById(id)));
+        return StoreErrors.guard(() -> jdbi.withHandle(h -> SessionDao.readById(h, id)));
     }
 
     /**
