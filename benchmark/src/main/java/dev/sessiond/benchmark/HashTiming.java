@@ -17,9 +17,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Bouncy Castle like the server), on this machine, in this run: one hash alone, from which the
  * OpenSession target is made (sign-in cannot be faster than the cores divided by that time),
  * and the rate of one hash per core side by side, which is what the cores can hash. On the
- * 2-core development machine two hashes side by side took about a third longer each than one
- * alone (a standalone JVM: 30.7-33.9 ms against 23.1-24.9 ms), so the second figure is lower
- * than the first implies.
+ * 2-core development machine that rate was 0.74 to 0.96 of cores / one hash in nine runs:
+ * two hashes side by side each take longer than one alone.
  */
 final class HashTiming {
 

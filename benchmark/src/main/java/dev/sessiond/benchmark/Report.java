@@ -106,10 +106,11 @@ final class Report {
         }
         var signIn = s.operation(StoreRun.SIGN_IN);
         if (signIn != null && !Double.isNaN(signIn.hashMillis())) {
-            md.append(String.format(Locale.ROOT, "%n**Password hashes**: during the maximum %s pass the server's took "
-                    + "%s ms each on average (from their start on a hashing thread to their end); here, without the "
-                    + "server, one alone took %s ms and %d side by side %s ms each.%n", StoreRun.SIGN_IN,
-                    fmt(signIn.hashMillis()), fmt(s.hashMillis()), s.cores(), fmt(s.cores() * 1e3 / s.hashesSideBySide())));
+            md.append(String.format(Locale.ROOT, "%n**Password hashes**: during the maximum %s pass the server's "
+                    + "hashes took %s ms each on average (from their start on a hashing thread to their end); here, "
+                    + "without the server, one alone took %s ms and %d side by side %s ms each.%n", StoreRun.SIGN_IN,
+                    fmt(signIn.hashMillis()), fmt(s.hashMillis()), s.cores(),
+                    fmt(s.cores() * 1e3 / s.hashesSideBySide())));
         }
         md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
                 + "before any of them: %s MiB (peak %s MiB).%n%n",

@@ -38,8 +38,8 @@ final class Results {
             List<Paired> paired) {
 
         static StoreResult skipped(Store.Kind store, String why) {
-            return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, Double.NaN, List.of(), null, null,
-                    List.of(), List.of());
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, Double.NaN, List.of(),
+                    null, null, List.of(), List.of());
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */

@@ -147,8 +147,8 @@ final class Targets {
 
     /**
      * The sign-ins beside what the cores hash side by side without the service, when measured: the
-     * target assumes they hash at cores / one hash, which cores that share a cache or a physical core do not
-     * reach.
+     * target assumes they hash at cores / one hash, which cores that share a cache or a physical
+     * core do not reach.
      */
     private static String sideBySide(Results.StoreResult r, double signIns) {
         if (!(r.hashesSideBySide() > 0)) {

@@ -23,9 +23,9 @@ class ReportTest {
         assertThat(md).contains("| 2.00 |  |  |  | the empty RPC, after the operations |\n");
         assertThat(md).contains("sign-in capacity 2 cores / hash = 40.0 /s; 2 hashing side by side (without the server) "
                 + "made 32.0 /s.");
-        assertThat(md).contains("**Password hashes**: during the maximum OpenSession, password pass the server's took "
-                + "62.5 ms each on average (from their start on a hashing thread to their end); here, without the server, "
-                + "one alone took 50.0 ms and 2 side by side 62.5 ms each.\n");
+        assertThat(md).contains("**Password hashes**: during the maximum OpenSession, password pass the server's "
+                + "hashes took 62.5 ms each on average (from their start on a hashing thread to their end); here, "
+                + "without the server, one alone took 50.0 ms and 2 side by side 62.5 ms each.\n");
 
         String json = Json.write(report.json());
         assertThat(json).contains("\"allocated_bytes_per_call\": 10240").contains("\"baseline_allocated_bytes_per_call\": 6144")

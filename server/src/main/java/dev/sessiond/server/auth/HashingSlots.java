@@ -191,7 +191,8 @@ public final class HashingSlots {
         long sample = Math.max(nanos, 0);
         hashed.increment();
         hashedNanos.add(sample);
-        averageHashNanos.accumulateAndGet(sample, (average, next) -> average == 0 ? next : average + (next - average) / 8);
+        averageHashNanos.accumulateAndGet(sample, (average, next) ->
+                average == 0 ? next : average + (next - average) / 8);
     }
 
     /** Hashes running now. */

@@ -142,7 +142,8 @@ public final class Metrics implements AutoCloseable {
         FunctionCounter.builder(HASHES_REJECTED, slots, HashingSlots::rejected)
                 .description("Sign-ins refused at once because every hashing slot and queue place was taken")
                 .register(registry);
-        FunctionTimer.builder(HASH_DURATION, slots, HashingSlots::hashed, HashingSlots::hashedNanos, TimeUnit.NANOSECONDS)
+        FunctionTimer.builder(HASH_DURATION, slots, HashingSlots::hashed, HashingSlots::hashedNanos,
+                        TimeUnit.NANOSECONDS)
                 .description("Argon2id hashes computed, and the time they took (from their start on a hashing thread)")
                 .register(registry);
     }
