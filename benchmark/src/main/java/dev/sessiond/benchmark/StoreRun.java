@@ -107,7 +107,7 @@ final class StoreRun {
             Operations ops = new Operations(driver, fixture);
             log.accept("warming up: every operation but the password logins for " + options.warmup().toMillis() + " ms");
             warmUp(ops, ops.updateLastActivity(), ops.openCloseCycle());
-            Allocating baseline = maxAllocating(server, ops.health(), options.inFlight());
+            Measured baseline = maxMeasured(server, ops.health(), options.inFlight());
             List<Results.OperationResult> operations = new ArrayList<>();
             operations.add(measure(server, ops.validate(), VALIDATE, String.format("valid tokens of %,d API-opened sessions, "
                     + "round-robin, caller: a service account", fixture.sessions().size()), options.inFlight()));
@@ -245,17 +245,17 @@ final class StoreRun {
     }
 
     /**
-     * A maximum-throughput pass, the bytes the server allocated per call it ended meanwhile and how
-     * long its password hashes took meanwhile.
+     * A maximum-throughput pass, with what the server's metrics say of it: the bytes allocated per
+     * call ended and the mean time of its password hashes, both over the pass and its warm-up.
      */
-    private record Allocating(Load.PassResult pass, double bytesPerCall, double hashMillis) {}
+    private record Measured(Load.PassResult pass, double bytesPerCall, double hashMillis) {}
 
-    private Allocating maxAllocating(ServerProcess server, Operation op, int inFlight)
+    private Measured maxMeasured(ServerProcess server, Operation op, int inFlight)
             throws IOException, InterruptedException {
         ServerMetrics.Sample before = server.metrics();
         Load.PassResult pass = max(op, inFlight);
         ServerMetrics.Sample after = server.metrics();
-        return new Allocating(pass, ServerMetrics.bytesPerCall(before, after), ServerMetrics.hashMillis(before, after));
+        return new Measured(pass, ServerMetrics.bytesPerCall(before, after), ServerMetrics.hashMillis(before, after));
     }
 
     private Load.PassResult max(Operation op, int inFlight) throws InterruptedException {
@@ -272,7 +272,7 @@ final class StoreRun {
         if (recording != null) {
             server.startRecording(recording);
         }
-        Allocating measured = maxAllocating(server, op, inFlight);
+        Measured measured = maxMeasured(server, op, inFlight);
         Load.PassResult max = measured.pass();
         Profile profile = null;
         if (recording != null) {

@@ -146,14 +146,10 @@ final class Targets {
     }
 
     /**
-     * The sign-ins beside what the cores hash side by side without the service, when measured: the
-     * target assumes they hash at cores / one hash, which cores that share a cache or a physical
-     * core do not reach.
+     * The sign-ins beside what the cores hash side by side without the service: the target assumes
+     * they hash at cores / one hash, which cores that share a cache or a physical core do not reach.
      */
     private static String sideBySide(Results.StoreResult r, double signIns) {
-        if (!(r.hashesSideBySide() > 0)) {
-            return "";
-        }
         return String.format(Locale.ROOT, "; %d hashing side by side, without the service: %s /s (%.2f x the "
                 + "target's cores / hash), and the sign-ins %.2f x that", r.cores(), fmt(r.hashesSideBySide()),
                 r.hashesSideBySide() / r.hashCapacity(), signIns / r.hashesSideBySide());

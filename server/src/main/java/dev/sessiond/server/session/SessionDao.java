@@ -13,12 +13,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-@RegisterRowMapper(SessionDao.StoredSessionMapper.class)
 interface SessionDao {
 
     String SELECT = """
@@ -75,6 +73,8 @@ interface SessionDao {
         static final StoredSessionMapper INSTANCE = new StoredSessionMapper();
 
         private final UserRowMapper users = new UserRowMapper("u_");
+
+        private StoredSessionMapper() {}
 
         @Override
         public StoredSession map(ResultSet rs, StatementContext ctx) throws SQLException {
