@@ -66,13 +66,7 @@ final class HashTiming {
         for (int i = 0; i < WARM_UP; i++) {
             hash(salt);
         }
-        double[] millis = new double[BATCHES * PER_BATCH];
-        for (int i = 0; i < millis.length; i++) {
-            long start = System.nanoTime();
-            hash(salt);
-            millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-        return lowestBatchMedian(millis, PER_BATCH);
+        return lowestBatchMedian(timedMillis(salt, BATCHES * PER_BATCH), PER_BATCH);
     }
 
     /**
@@ -81,6 +75,10 @@ final class HashTiming {
      * {@link #PER_BATCH} hashes (the least disturbed round, as for one hash).
      */
     static double sideBySidePerSecond(int threads) throws InterruptedException {
+        return sideBySidePerSecond(threads, BATCHES, PER_BATCH);
+    }
+
+    private static double sideBySidePerSecond(int threads, int rounds, int perThread) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Callable<Void>> batch = new ArrayList<>();
@@ -88,19 +86,19 @@ final class HashTiming {
                 byte[] salt = new byte[16];
                 Arrays.fill(salt, (byte) t);
                 batch.add(() -> {
-                    for (int i = 0; i < PER_BATCH; i++) {
+                    for (int i = 0; i < perThread; i++) {
                         hash(salt);
                     }
                     return null;
                 });
             }
             double highest = 0;
-            for (int round = 0; round < BATCHES; round++) {
+            for (int round = 0; round < rounds; round++) {
                 long start = System.nanoTime();
                 for (Future<Void> done : pool.invokeAll(batch)) {
                     done.get();
                 }
-                highest = Math.max(highest, threads * PER_BATCH * 1e9 / (System.nanoTime() - start));
+                highest = Math.max(highest, threads * perThread * 1e9 / (System.nanoTime() - start));
             }
             return highest;
         } catch (ExecutionException e) {
@@ -108,6 +106,28 @@ final class HashTiming {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Both figures again, briefly and with no warm-up, for timings between the benchmark's passes
+     * once {@link #measure} compiled the hash: the median of {@code hashes} hashes one after
+     * another, then one round of {@code hashes} per core side by side.
+     */
+    static Timing briefly(int cores, int hashes) throws InterruptedException {
+        byte[] salt = new byte[16];
+        Arrays.fill(salt, (byte) 7);
+        double one = lowestBatchMedian(timedMillis(salt, hashes), hashes);
+        return new Timing(one, sideBySidePerSecond(cores, 1, hashes));
+    }
+
+    private static double[] timedMillis(byte[] salt, int hashes) {
+        double[] millis = new double[hashes];
+        for (int i = 0; i < hashes; i++) {
+            long start = System.nanoTime();
+            hash(salt);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return millis;
     }
 
     /** The lowest median of consecutive batches of {@code perBatch} timings (whole batches only). */

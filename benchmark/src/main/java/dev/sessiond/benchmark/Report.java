@@ -112,6 +112,17 @@ final class Report {
                     fmt(signIn.hashMillis()), fmt(s.hashMillis()), s.cores(),
                     fmt(s.cores() * 1e3 / s.hashesSideBySide())));
         }
+        var one = s.signIns().toOneHash();
+        var sideBySide = s.signIns().toSideBySide();
+        md.append(String.format(Locale.ROOT, "%n**Sign-ins paired with hash timings** (%d rounds: a %s %s pass at its "
+                + "maximum between two brief timings here, with the server idle: the median of %d hashes one after "
+                + "another, then %d per core side by side; the median judges the target, so that the machine's drift "
+                + "cancels out): sign-ins %.2f x %d cores / hash (%.2f to %.2f), with one hash %s to %s ms; %.2f x what "
+                + "the cores hashed side by side (%.2f to %.2f).%n", one.ratios().size(),
+                human(StoreRun.SIGN_IN_PAIRED_PASS), StoreRun.SIGN_IN, StoreRun.HASHES_PER_TIMING,
+                StoreRun.HASHES_PER_TIMING, one.median(), s.cores(), one.min(), one.max(),
+                fmt(s.signIns().fastestHash()), fmt(s.signIns().slowestHash()), sideBySide.median(), sideBySide.min(),
+                sideBySide.max()));
         md.append(String.format(Locale.ROOT, "%nServer resident memory after the passes above the password logins, "
                 + "before any of them: %s MiB (peak %s MiB).%n%n",
                 fmt(s.memory().rssMiB()), fmt(s.memory().peakMiB())));
@@ -237,10 +248,15 @@ final class Report {
                 m.put("operations", ops);
                 List<Object> paired = new ArrayList<>();
                 for (var p : s.paired()) {
-                    paired.add(map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(),
-                            "ratios", p.ratios()));
+                    paired.add(paired(p));
                 }
                 m.put("paired_ratios_to_e", paired);
+                m.put("sign_ins_paired_with_hash", map("sign_ins_per_s", s.signIns().signInsPerSecond(),
+                        "hash_ms", s.signIns().timings().stream().map(HashTiming.Timing::oneMillis).toList(),
+                        "side_by_side_per_s", s.signIns().timings().stream()
+                                .map(HashTiming.Timing::sideBySidePerSecond).toList(),
+                        "to_one_hash", paired(s.signIns().toOneHash()),
+                        "to_side_by_side", paired(s.signIns().toSideBySide())));
                 m.put("memory_mib", map("rss", s.memory().rssMiB(), "peak", s.memory().peakMiB()));
                 m.put("login_flood", map("offered_logins_per_s", s.flood().offeredLoginRate(),
                         "validate", pass(s.flood().validate()), "validate_ratio_to_e", s.flood().validate().throughput() / s.e(),
@@ -288,6 +304,10 @@ final class Report {
                         p.expectedOutcomes())), "other_outcome_latency_ms", other, "drained", p.drained(),
                 "driver_send_lag_ms", p.sendLag() == null ? null : map("p50", p.sendLag().p50(), "p99", p.sendLag().p99(),
                         "max", p.sendLag().max()));
+    }
+
+    private static Map<String, Object> paired(Results.Paired p) {
+        return map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(), "ratios", p.ratios());
     }
 
     private static List<Object> shares(List<Profile.Share> shares) {

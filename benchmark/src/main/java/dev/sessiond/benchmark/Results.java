@@ -1,6 +1,8 @@
 package dev.sessiond.benchmark;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** What one run measured, per store: the report is made from these. */
 final class Results {
@@ -19,6 +21,7 @@ final class Results {
      *     first stored-session count
      * @param scales the validate pass after a restart at every stored-session count, when there are several
      * @param paired the validations' ratios to E from passes alternating with E passes
+     * @param signIns the password sign-ins' passes alternating with brief timings of the hashes
      */
     record StoreResult(
             Store.Kind store,
@@ -35,11 +38,12 @@ final class Results {
             Flood flood,
             ServerProcess.Memory memory,
             List<Scale> scales,
-            List<Paired> paired) {
+            List<Paired> paired,
+            SignInRounds signIns) {
 
         static StoreResult skipped(Store.Kind store, String why) {
             return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, Double.NaN, List.of(),
-                    null, null, List.of(), List.of());
+                    null, null, List.of(), List.of(), null);
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */
@@ -95,6 +99,57 @@ final class Results {
 
         double max() {
             return ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        }
+    }
+
+    /**
+     * The password sign-ins against the hashing measured around them: short passes of
+     * {@code OpenSession} at its maximum, each between two brief timings in the driver, with the
+     * server idle ({@link HashTiming#briefly}). On the 2-core development machine one hash alone
+     * took 24-28 ms for a few seconds, then 33-43 ms for the next few, then 24 ms again, in one JVM
+     * with nothing else running and no garbage collection or compilation at the changes: a hash
+     * timed minutes before the sign-ins measured that as much as the server.
+     *
+     * @param cores the cores, which hash one each at once
+     * @param signInsPerSecond each pass's sign-ins per second
+     * @param timings the timings, one more than the passes
+     */
+    record SignInRounds(int cores, List<Double> signInsPerSecond, List<HashTiming.Timing> timings) {
+
+        SignInRounds {
+            signInsPerSecond = List.copyOf(signInsPerSecond);
+            timings = List.copyOf(timings);
+            if (signInsPerSecond.isEmpty() || timings.size() != signInsPerSecond.size() + 1) {
+                throw new IllegalArgumentException(timings.size() + " timings around " + signInsPerSecond.size()
+                        + " passes");
+            }
+        }
+
+        /** Each pass against cores / one hash, the mean of the timings before and after it: the figure judged. */
+        Paired toOneHash() {
+            return paired(t -> cores * 1000.0 / t.oneMillis());
+        }
+
+        /** Each pass against what the cores hashed side by side before and after it: what the service costs. */
+        Paired toSideBySide() {
+            return paired(HashTiming.Timing::sideBySidePerSecond);
+        }
+
+        double fastestHash() {
+            return timings.stream().mapToDouble(HashTiming.Timing::oneMillis).min().orElseThrow();
+        }
+
+        double slowestHash() {
+            return timings.stream().mapToDouble(HashTiming.Timing::oneMillis).max().orElseThrow();
+        }
+
+        private Paired paired(ToDoubleFunction<HashTiming.Timing> rate) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < signInsPerSecond.size(); i++) {
+                double around = (rate.applyAsDouble(timings.get(i)) + rate.applyAsDouble(timings.get(i + 1))) / 2;
+                ratios.add(signInsPerSecond.get(i) / around);
+            }
+            return new Paired(StoreRun.SIGN_IN, ratios);
         }
     }
 

@@ -62,6 +62,10 @@ final class StoreRun {
     /** Passes of each validation paired with E passes, and how long each pass runs. */
     static final int PAIRED_ROUNDS = 5;
     static final Duration PAIRED_PASS = Duration.ofSeconds(1);
+    /** How long each sign-in pass paired with hash timings runs: ~100 sign-ins on two cores. */
+    static final Duration SIGN_IN_PAIRED_PASS = Duration.ofSeconds(2);
+    /** Hashes in each timing between those passes: one after another (their median counts), then as many per core side by side. */
+    static final int HASHES_PER_TIMING = 5;
 
     private final Options options;
     private final Store store;
@@ -132,12 +136,13 @@ final class StoreRun {
             operations.add(measure(server, ops.signIn(), SIGN_IN,
                     "SessionClientService.OpenSession with a password; " + 2 * cores + " in flight (2 per core)",
                     2 * cores));
+            Results.SignInRounds signIns = pairedSignIns(ops.signIn());
             Results.Flood flood = flood(ops, hashMillis);
             Load.PassResult baselineAgain = max(ops.health(), options.inFlight());
             result = new Results.StoreResult(store.kind(), null, stored, fixture.sessions().size(), cores, hashMillis,
                     hashing.sideBySidePerSecond(),
                     baseline.pass(), baselineAgain, baseline.bytesPerCall(), operations, flood, memory, new ArrayList<>(),
-                    paired);
+                    paired, signIns);
         }
         if (options.storedSessions().size() > 1) {
             // Every count is measured the same way, after a restart: the first server's validate pass came after other
@@ -238,6 +243,27 @@ final class StoreRun {
         log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)", op.name(),
                 paired.median(), paired.min(), paired.max(), ratios.size()));
         return paired;
+    }
+
+    /**
+     * {@link #PAIRED_ROUNDS} passes of the password sign-ins, each between two brief timings of
+     * the hashes here in the driver, while the server is idle (see {@link Results.SignInRounds}).
+     */
+    private Results.SignInRounds pairedSignIns(Operation signIn) throws InterruptedException {
+        List<HashTiming.Timing> timings = new ArrayList<>(List.of(HashTiming.briefly(cores, HASHES_PER_TIMING)));
+        List<Double> signIns = new ArrayList<>();
+        for (int i = 0; i < PAIRED_ROUNDS; i++) {
+            signIns.add(Load.maxThroughput(signIn, 2 * cores, Duration.ZERO, SIGN_IN_PAIRED_PASS).await().throughput());
+            timings.add(HashTiming.briefly(cores, HASHES_PER_TIMING));
+        }
+        Results.SignInRounds rounds = new Results.SignInRounds(cores, signIns, timings);
+        Results.Paired one = rounds.toOneHash();
+        Results.Paired sideBySide = rounds.toSideBySide();
+        log.accept(String.format("  %-38s paired with hash timings: median %.2f x cores / hash (%.2f to %.2f in %d "
+                + "rounds; one hash %.1f to %.1f ms), %.2f x the cores side by side (%.2f to %.2f)", SIGN_IN,
+                one.median(), one.min(), one.max(), signIns.size(), rounds.fastestHash(), rounds.slowestHash(),
+                sideBySide.median(), sideBySide.min(), sideBySide.max()));
+        return rounds;
     }
 
     private double pairedPass(Operation op) throws InterruptedException {

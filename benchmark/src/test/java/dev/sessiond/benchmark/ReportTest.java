@@ -27,7 +27,14 @@ class ReportTest {
                 + "hashes took 62.5 ms each on average (from their start on a hashing thread to their end); here, "
                 + "without the server, one alone took 50.0 ms and 2 side by side 62.5 ms each.\n");
 
+        assertThat(md).contains("**Sign-ins paired with hash timings** (5 rounds: a 2 s OpenSession, password pass "
+                + "at its maximum between two brief timings here, with the server idle: the median of 5 hashes one "
+                + "after another, then 5 per core side by side; the median judges the target, so that the machine's "
+                + "drift cancels out): sign-ins 0.80 x 2 cores / hash (0.67 to 0.88), with one hash 40.0 to 50.0 ms; "
+                + "1.00 x what the cores hashed side by side (0.83 to 1.09).\n");
+
         String json = Json.write(report.json());
+        assertThat(json).contains("\"sign_ins_paired_with_hash\": {", "\"hash_ms\": [", "\"to_side_by_side\": {");
         assertThat(json).contains("\"allocated_bytes_per_call\": 10240").contains("\"baseline_allocated_bytes_per_call\": 6144")
                 .contains("\"hashes_side_by_side_per_s\": 32").contains("\"server_hash_ms\": 62.5");
     }
