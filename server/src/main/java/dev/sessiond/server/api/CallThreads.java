@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * cores are contended — a login flood hashing passwords on every one of them — the validations
  * every other service waits for get most of the CPU, the short store work of the other calls
  * much of the rest, and the hashes, which can wait (a sign-in whose turn would come too late is
- * refused), what is left. With nothing contending, nice changes nothing (README "Performance"
- * has the figures). Where the OS priority cannot be changed (no {@code renice}, not Linux), the
- * threads run at the process's, and the server says so once in its log.
+ * refused), what is left. With nothing contending, what sign-ins pay for it stayed within the
+ * hash's own drift in the runs so far (README "Performance" has the figures). Where the OS
+ * priority cannot be changed (no {@code renice}, not Linux), the threads run at the process's,
+ * and the server says so once in its log.
  */
 public final class CallThreads {
 
