@@ -82,6 +82,8 @@ public final class SessiondServer implements AutoCloseable {
     private final ExecutorService calls = CallThreads.newPool();
     /** The threads password hashes run on, nicer still than the call threads that wait for them. */
     private final ExecutorService hashes = CallThreads.newHashPool();
+    /** Where cached sessions in use are re-read ahead of their expiry, so their validations never wait for it. */
+    private final ExecutorService cacheRefresher = CallThreads.newCacheRefresher();
 
     /** After the calls drained, how long streams (health watches) may take to end before they are cancelled. */
     private static final long STREAM_SETTLE_MS = 500;
@@ -129,7 +131,7 @@ public final class SessiondServer implements AutoCloseable {
         activity = new ActivityRecorder(store.jdbi());
         SeatPool seats = new SeatPool(config.licensePolicy());
         SessionService sessions = new SessionService(store.jdbi(), tokens, config.sessionPolicy(),
-                config.clientKinds(), activity, audit, seats, store.notices(), clock, counters);
+                config.clientKinds(), activity, audit, seats, store.notices(), clock, counters, cacheRefresher);
         HashingSlots hashing = new HashingSlots(config.hashing(), hashes);
         UserService users = new UserService(store.jdbi(), new PasswordHasher(hashCost, hashing), audit, sessions,
                 config.defaultLicenseType(), clock);
@@ -300,6 +302,7 @@ public final class SessiondServer implements AutoCloseable {
         activityWriter.shutdownNow();
         calls.shutdownNow();
         hashes.shutdownNow();
+        cacheRefresher.shutdownNow();
         if (activity != null) {
             activity.flush();
         }

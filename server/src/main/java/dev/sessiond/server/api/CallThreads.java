@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * The threads of calls that may wait — for the store, or for a password hash — named
  * {@code sessiond-call-N}: a pool that grows with the calls waiting and shrinks after a minute
  * idle, as a default gRPC server's; and the threads that run the password hashes themselves,
- * {@code sessiond-hash-N}, the same kind of pool (the hashing slots bound how many are busy).
+ * {@code sessiond-hash-N}, the same kind of pool (the hashing slots bound how many are busy);
+ * and one thread, {@code sessiond-cache-refresh-N}, for the store reads the session cache makes
+ * ahead of its entries' expiry, so that no validation waits for them.
  *
- * <p>Each call thread runs {@value #NICER} steps nicer than the process, each hash thread
- * {@value #HASH_NICER} (Linux: {@code renice} on its own thread id, once, when it starts). The
+ * <p>Each call thread, and the refresher, runs {@value #NICER} steps nicer than the process,
+ * each hash thread {@value #HASH_NICER} (Linux: {@code renice} on its own thread id, once, when
+ * it starts). The
  * cached validations run on the transport's threads at the process's priority, so when the
  * cores are contended — a login flood hashing passwords on every one of them — the validations
  * every other service waits for get most of the CPU, the short store work of the other calls
@@ -53,16 +59,32 @@ public final class CallThreads {
         return nicerPool("sessiond-hash-", HASH_NICER);
     }
 
+    /**
+     * A new thread, {@code sessiond-cache-refresh-N}, that re-reads cached sessions ahead of their
+     * expiry ({@code SessionCache}): store work taken off the calls, so as nice as a call thread.
+     * One thread, ended after a minute idle; shut it down after the server.
+     */
+    public static ExecutorService newCacheRefresher() {
+        ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                nicerThreads("sessiond-cache-refresh-", NICER));
+        refresher.allowCoreThreadTimeOut(true);
+        return refresher;
+    }
+
     private static ExecutorService nicerPool(String namePrefix, int nicer) {
+        return Executors.newCachedThreadPool(nicerThreads(namePrefix, nicer));
+    }
+
+    private static ThreadFactory nicerThreads(String namePrefix, int nicer) {
         AtomicInteger next = new AtomicInteger();
-        return Executors.newCachedThreadPool(task -> {
+        return task -> {
             Thread t = new Thread(() -> {
                 lowerOwnPriority(nicer);
                 task.run();
             }, namePrefix + next.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /** The current thread's nice value (Linux), or empty where it cannot be read. */

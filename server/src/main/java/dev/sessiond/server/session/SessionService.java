@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -85,7 +86,7 @@ public final class SessionService implements UserSessionsCloser {
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
             ActivityRecorder activity, AuditLog audit, SeatPool seats, ChangeNotices notices, Clock clock,
-            SessionRecorder recorder) {
+            SessionRecorder recorder, Executor cacheRefresher) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.tokens = requireNonNull(tokens, "tokens");
         this.policy = requireNonNull(policy, "policy");
@@ -93,7 +94,7 @@ public final class SessionService implements UserSessionsCloser {
         this.activity = requireNonNull(activity, "activity");
         this.audit = requireNonNull(audit, "audit");
         this.seats = requireNonNull(seats, "seats");
-        this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, notices, clock);
+        this.cache = new SessionCache(policy.cacheTtl(), CACHE_ENTRIES, notices, clock, cacheRefresher);
         this.activation = new SessionActivation(jdbi, seats, audit, cache);
         this.clock = requireNonNull(clock, "clock");
         this.recorder = requireNonNull(recorder, "recorder");

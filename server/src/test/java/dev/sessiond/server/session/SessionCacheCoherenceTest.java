@@ -9,8 +9,11 @@ import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class SessionCacheCoherenceTest {
 
     final MutableClock clock = MutableClock.atSomeFixedInstant();
-    final SessionCache cache = new SessionCache(Duration.ofHours(1), 1_000, ChangeNotices.none(), clock);
+    final HeldTasks refresher = new HeldTasks();
+    final SessionCache cache = new SessionCache(Duration.ofHours(1), 1_000, ChangeNotices.none(), clock, refresher);
     final User alice = user("alice");
     final User bob = user("bob");
 
@@ -149,6 +153,80 @@ class SessionCacheCoherenceTest {
         assertThat(loader.calls).hasValue(2);
     }
 
+    @Test
+    void aHitInTheTtlsLastQuarter_reReadsTheSessionAheadOfItsExpiry() {
+        StoredSession first = session(alice);
+        UUID id = first.session().id();
+        StoredSession renamed = new StoredSession(first.session(), "secret-hash-after-a-direct-update");
+        cache.get(id, new CountingLoader(first));
+
+        clock.advance(Duration.ofMinutes(44));
+        CountingLoader reReader = new CountingLoader(renamed);
+        assertThat(cache.get(id, reReader)).contains(first);
+        assertThat(refresher.held).as("before the last quarter: nothing to re-read").isEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(cache.get(id, reReader)).as("the hit is answered at once").contains(first);
+        assertThat(cache.get(id, reReader)).contains(first);
+        assertThat(refresher.held).as("one re-read per session at a time").hasSize(1);
+        refresher.runAll();
+        assertThat(reReader.calls).hasValue(1);
+
+        clock.advance(Duration.ofMinutes(30)); // 76 minutes after the first read, 30 after the re-read
+        CountingLoader later = new CountingLoader(null);
+        assertThat(cache.get(id, later)).as("kept from the re-read").contains(renamed);
+        assertThat(later.calls).hasValue(0);
+    }
+
+    @Test
+    void aReReadThatOverlapsANoticeAboutItsSession_isNotKept() {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        cache.get(id, new CountingLoader(stored));
+        clock.advance(Duration.ofMinutes(50));
+
+        cache.get(id, new CountingLoader(stored, () -> cache.changed("s:" + id)));
+        refresher.runAll();
+
+        CountingLoader loader = new CountingLoader(null);
+        assertThat(cache.get(id, loader)).as("read again, and gone").isEmpty();
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void aReReadThatFindsTheSessionGone_dropsItsEntry() {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        cache.get(id, new CountingLoader(stored));
+        clock.advance(Duration.ofMinutes(50));
+
+        cache.get(id, new CountingLoader(null)); // deleted from the store directly
+        refresher.runAll();
+
+        CountingLoader loader = new CountingLoader(null);
+        assertThat(cache.get(id, loader)).isEmpty();
+        assertThat(loader.calls).hasValue(1);
+    }
+
+    @Test
+    void aReReadThatFails_leavesTheEntryToItsTtl() {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        cache.get(id, new CountingLoader(stored));
+        clock.advance(Duration.ofMinutes(50));
+
+        cache.get(id, unused -> {
+            throw new IllegalStateException("the store is away");
+        });
+        refresher.runAll();
+
+        CountingLoader loader = new CountingLoader(stored);
+        assertThat(cache.get(id, loader)).as("still cached").contains(stored);
+        clock.advance(Duration.ofMinutes(11));
+        cache.get(id, loader);
+        assertThat(loader.calls).as("read on the first hit after the ttl").hasValue(1);
+    }
+
     private static long read(AtomicLong stored, AtomicInteger reads) {
         reads.incrementAndGet();
         return stored.get();
@@ -174,6 +252,22 @@ class SessionCacheCoherenceTest {
             calls.incrementAndGet();
             during.run();
             return Optional.ofNullable(answer);
+        }
+    }
+
+    /** An executor that holds its tasks until the test runs them, so a re-read can be staged. */
+    private static final class HeldTasks implements Executor {
+        final List<Runnable> held = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            held.add(task);
+        }
+
+        void runAll() {
+            List<Runnable> now = List.copyOf(held);
+            held.clear();
+            now.forEach(Runnable::run);
         }
     }
 
