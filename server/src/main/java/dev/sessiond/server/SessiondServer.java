@@ -150,6 +150,7 @@ public final class SessiondServer implements AutoCloseable {
                 keys, clock);
 
         metrics.hashing(hashing);
+        metrics.sessionCache(sessions);
         metrics.storeReachable(() -> storeReachable);
         StoreGauges gauges = new StoreGauges(metrics.registry(),
                 new SessionCensus(store.jdbi(), sessions, seats, config.sessionPolicy(), clock)::take,

@@ -1,6 +1,7 @@
 package dev.sessiond.server.metrics;
 
 import dev.sessiond.server.auth.HashingSlots;
+import dev.sessiond.server.session.SessionService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -44,6 +45,8 @@ public final class Metrics implements AutoCloseable {
     static final String HASHES_WAITING = "sessiond.password.hashes.waiting";
     static final String HASHES_REJECTED = "sessiond.password.hashes.rejected";
     static final String HASH_DURATION = "sessiond.password.hash.duration";
+    static final String CACHE_READS = "sessiond.session.cache.reads";
+    static final String CACHE_REFRESHES = "sessiond.session.cache.refreshes";
 
     /** Micrometer's gRPC meters, renamed to Prometheus' snake_case label names. */
     private static final String GRPC_SERVER = "grpc.server";
@@ -145,6 +148,24 @@ public final class Metrics implements AutoCloseable {
         FunctionTimer.builder(HASH_DURATION, slots, HashingSlots::hashed, HashingSlots::hashedNanos,
                         TimeUnit.NANOSECONDS)
                 .description("Argon2id hashes computed, and the time they took (from their start on a hashing thread)")
+                .register(registry);
+    }
+
+    /** How validations found their sessions: in the session cache or in the store, and the re-reads ahead of expiry. */
+    public void sessionCache(SessionService sessions) {
+        String help = "Session reads of validations, TryGetSession and UpdateLastActivity: hit = answered from the "
+                + "session cache, miss = read from the store";
+        FunctionCounter.builder(CACHE_READS, sessions, SessionService::cacheHits)
+                .tag("result", "hit")
+                .description(help)
+                .register(registry);
+        FunctionCounter.builder(CACHE_READS, sessions, SessionService::cacheMisses)
+                .tag("result", "miss")
+                .description(help)
+                .register(registry);
+        FunctionCounter.builder(CACHE_REFRESHES, sessions, SessionService::cacheRefreshes)
+                .description("Cached sessions in use, and the configuration version, read again in the background in the "
+                        + "last quarter of their ttl")
                 .register(registry);
     }
 

@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Handle;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A session in use is not left to expire, though. A hit in the last quarter of its entry's
  * ttl also hands a re-read of it to the refresher (one thread, the calls do not wait for it),
- * which keeps what it reads by the same rules as a miss. Validations of sessions in use then
+ * which keeps what it reads by the same rules as a miss; the configuration version likewise. Validations of sessions in use then
  * keep being answered from memory, on the transport's thread: without it, every entry read in
  * one burst (a server's first minute, a cache emptied) expired in the same second, and every
  * validation of them went to the store on a call thread at once (README "Performance"). Entries
@@ -73,6 +75,11 @@ final class SessionCache implements ChangeNotices.Listener {
     /** Sessions whose re-read is queued or running: one at a time per session. */
     private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refreshesPending = new AtomicInteger();
+    private final AtomicBoolean refreshingConfiguration = new AtomicBoolean();
+    /** Reads answered from memory, reads that went to the store for a call, and re-reads ahead of expiry. */
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
     /** Evictions per stripe of session ids; a read is kept only if its stripe saw none meanwhile. */
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     /** Evictions of many entries at once (a user's sessions, everything); they count for every stripe. */
@@ -99,25 +106,35 @@ final class SessionCache implements ChangeNotices.Listener {
     /** The cached session, or what {@code load} finds (cached when present and nothing changed meanwhile). */
     Optional<StoredSession> get(UUID id, Function<UUID, Optional<StoredSession>> load) {
         if (sessions == null || !notices.current()) {
-            return load.apply(id);
+            return fromStore(load.apply(id));
         }
         Kept kept = sessions.getIfPresent(id);
         if (kept != null) {
+            hits.increment();
             if (clock.millis() >= kept.refreshFrom()) {
                 refreshAhead(id, load);
             }
             return Optional.of(kept.stored());
         }
-        return loadAndKeep(id, load);
+        return fromStore(loadAndKeep(id, load));
     }
 
     /** Reads the session from the store again (e.g. for activity other servers wrote) and keeps what it finds. */
     Optional<StoredSession> reload(UUID id, Function<UUID, Optional<StoredSession>> load) {
         if (sessions == null) {
-            return load.apply(id);
+            return fromStore(load.apply(id));
         }
         sessions.invalidate(id);
-        return loadAndKeep(id, load);
+        return fromStore(loadAndKeep(id, load));
+    }
+
+    /**
+     * Counts a read from the store that came back. One that stopped short, to start again off the
+     * transport's thread, read nothing and is not counted.
+     */
+    private Optional<StoredSession> fromStore(Optional<StoredSession> read) {
+        misses.increment();
+        return read;
     }
 
     private Optional<StoredSession> loadAndKeep(UUID id, Function<UUID, Optional<StoredSession>> load) {
@@ -157,7 +174,9 @@ final class SessionCache implements ChangeNotices.Listener {
             return; // what is cached is bypassed now, and will be emptied
         }
         try {
-            if (loadAndKeep(id, load).isEmpty()) {
+            Optional<StoredSession> read = loadAndKeep(id, load);
+            refreshes.increment();
+            if (read.isEmpty()) {
                 sessions.invalidate(id); // removed from the store directly: gone before its ttl ends
             }
         } catch (RuntimeException e) {
@@ -171,12 +190,60 @@ final class SessionCache implements ChangeNotices.Listener {
         refreshesPending.decrementAndGet();
     }
 
+    /** Session reads answered from memory. */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Session reads that went to the store for a call: not cached, expired, evicted, bypassed or read again on purpose. */
+    long misses() {
+        return misses.sum();
+    }
+
+    /** Sessions, and the configuration version, re-read in the background ahead of their entry's expiry. */
+    long refreshes() {
+        return refreshes.sum();
+    }
+
     /** The configuration version, read with {@code load} unless remembered. */
     long configurationVersion(LongSupplier load) {
         long[] known = configuration;
-        if (known != null && clock.millis() - known[1] < ttlMillis && notices.current()) {
-            return known[0];
+        if (known != null && notices.current()) {
+            long age = clock.millis() - known[1];
+            if (age < ttlMillis) {
+                if (age >= refreshAfterMillis) {
+                    refreshConfigurationAhead(load);
+                }
+                return known[0];
+            }
         }
+        return loadConfiguration(load);
+    }
+
+    /** Queues a re-read of the configuration version, like a session's, unless one is queued already. */
+    private void refreshConfigurationAhead(LongSupplier load) {
+        if (!refreshingConfiguration.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    if (notices.current()) {
+                        loadConfiguration(load);
+                        refreshes.increment();
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("re-reading the configuration version failed: {}", e.toString());
+                } finally {
+                    refreshingConfiguration.set(false);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            refreshingConfiguration.set(false);
+        }
+    }
+
+    private long loadConfiguration(LongSupplier load) {
         long before = configurationGeneration.get();
         long version = load.getAsLong();
         if (sessions != null) {

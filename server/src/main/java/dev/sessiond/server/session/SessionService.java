@@ -100,6 +100,21 @@ public final class SessionService implements UserSessionsCloser {
         this.recorder = requireNonNull(recorder, "recorder");
     }
 
+    /** Session reads of validations (and TryGetSession, UpdateLastActivity) answered from the session cache. */
+    public long cacheHits() {
+        return cache.hits();
+    }
+
+    /** Session reads of validations that went to the store. */
+    public long cacheMisses() {
+        return cache.misses();
+    }
+
+    /** Cached sessions in use, and the configuration version, re-read in the background ahead of their expiry. */
+    public long cacheRefreshes() {
+        return cache.refreshes();
+    }
+
     public String serverCode() {
         return tokens.serverCode();
     }

@@ -12,6 +12,7 @@ import dev.sessiond.proto.v1.IncrementConfigurationVersionRequest;
 import dev.sessiond.proto.v1.LicenseType;
 import dev.sessiond.proto.v1.OpenSessionResponse;
 import dev.sessiond.proto.v1.RemoveSessionRequest;
+import dev.sessiond.proto.v1.ValidateAndGetSessionRequest;
 import dev.sessiond.server.testing.Promtool;
 import dev.sessiond.server.testing.Scrape;
 import dev.sessiond.server.testing.TestServer;
@@ -19,6 +20,7 @@ import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,8 @@ class MetricsTest {
     private static final String ACTIVE = "sessiond_sessions_active{client_kind=\"%s\",license_type=\"%s\"}";
     private static final String CALLS = "grpc_server_processing_duration_seconds_count{method=\"%s\","
             + "method_type=\"UNARY\",service=\"sessiond.v1.%s\",status_code=\"%s\"}";
+    private static final String CACHE_READS = "sessiond_session_cache_reads_total{result=\"%s\"}";
+    private static final String CACHE_REFRESHES = "sessiond_session_cache_refreshes_total";
 
     @TempDir
     Path dir;
@@ -139,6 +143,50 @@ class MetricsTest {
             assertThat(scrape.value("sessiond_store_reachable")).isEqualTo(1);
             assertThat(scrape.text()).as("no camelCase labels").doesNotContain("methodType=", "statusCode=");
         }
+    }
+
+    @Test
+    void sessionCacheCounters_showWhereValidationsFoundTheirSessions_andTheReReadsAheadOfExpiry() throws Exception {
+        try (TestServer sessiond = TestServer.start(dir, Map.of("SESSIOND_SESSION_CACHE_TTL", "1m"))) {
+            String admin = sessiond.adminToken();
+            user(sessiond, admin, "alice", LicenseType.LICENSE_TYPE_PERSONAL); // reads (and caches) the admin's session
+            String alice = sessiond.login("alice", "pw-alice", "web-client").getToken();
+            Scrape before = Scrape.of(sessiond.metricsPort());
+
+            for (int i = 0; i < 3; i++) {
+                validate(sessiond, admin, alice);
+            }
+
+            Scrape validated = Scrape.of(sessiond.metricsPort());
+            assertThat(validated.since(before, CACHE_READS.formatted("hit")))
+                    .as("the admin's session 3 times, and again when the first call started over on a call thread "
+                            + "to read alice's; alice's twice").isEqualTo(6);
+            assertThat(validated.since(before, CACHE_READS.formatted("miss"))).as("alice's, once").isEqualTo(1);
+            assertThat(validated.since(before, CACHE_REFRESHES)).isZero();
+
+            sessiond.clock.advance(Duration.ofSeconds(50)); // the last quarter of both entries' minute
+            validate(sessiond, admin, alice);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Scrape.of(sessiond.metricsPort()).since(validated, CACHE_REFRESHES) < 3) {
+                assertThat(System.nanoTime()).as("waiting for both sessions and the configuration version to be "
+                        + "re-read").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            sessiond.clock.advance(Duration.ofSeconds(30)); // past the first reads' minute, within the re-reads'
+            validate(sessiond, admin, alice);
+
+            Scrape after = Scrape.of(sessiond.metricsPort());
+            assertThat(after.since(validated, CACHE_READS.formatted("hit")))
+                    .as("2 calls, 2 sessions each: none started over to read the store").isEqualTo(4);
+            assertThat(after.since(validated, CACHE_READS.formatted("miss"))).as("nothing waited for the store")
+                    .isZero();
+            assertThat(after.since(validated, CACHE_REFRESHES)).isEqualTo(3);
+        }
+    }
+
+    private static void validate(TestServer sessiond, String caller, String token) {
+        as(caller, sessiond.server()).validateAndGetSession(ValidateAndGetSessionRequest.newBuilder().setToken(token)
+                .build());
     }
 
     private static void user(TestServer sessiond, String admin, String login, LicenseType license) {

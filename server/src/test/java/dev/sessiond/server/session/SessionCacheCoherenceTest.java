@@ -1,6 +1,7 @@
 package dev.sessiond.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.ChangeNotices;
@@ -142,6 +143,25 @@ class SessionCacheCoherenceTest {
     }
 
     @Test
+    void theConfigurationVersion_inTheTtlsLastQuarter_isReReadAheadOfItsExpiry() {
+        AtomicLong stored = new AtomicLong(7);
+        AtomicInteger reads = new AtomicInteger();
+        cache.configurationVersion(() -> read(stored, reads));
+        stored.set(8); // raised directly in the database: no notice
+
+        clock.advance(Duration.ofMinutes(46));
+        assertThat(cache.configurationVersion(() -> read(stored, reads))).as("answered at once").isEqualTo(7);
+        cache.configurationVersion(() -> read(stored, reads));
+        assertThat(refresher.held).hasSize(1);
+        refresher.runAll();
+
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(cache.configurationVersion(() -> read(stored, reads))).isEqualTo(8);
+        assertThat(reads).as("the first read and the re-read").hasValue(2);
+        assertThat(cache.refreshes()).isEqualTo(1);
+    }
+
+    @Test
     void entriesExpireAfterTheTtl_evenWithoutNotices() {
         StoredSession stored = session(alice);
         CountingLoader loader = new CountingLoader(stored);
@@ -176,6 +196,24 @@ class SessionCacheCoherenceTest {
         CountingLoader later = new CountingLoader(null);
         assertThat(cache.get(id, later)).as("kept from the re-read").contains(renamed);
         assertThat(later.calls).hasValue(0);
+        assertThat(cache.misses()).as("the first read").isEqualTo(1);
+        assertThat(cache.hits()).isEqualTo(4);
+        assertThat(cache.refreshes()).isEqualTo(1);
+    }
+
+    @Test
+    void aReadThatStopsShortOfTheStore_isNotCountedAsAMiss() {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+
+        assertThatThrownBy(() -> cache.get(id, unused -> {
+            throw new IllegalStateException("to start again where waiting is allowed");
+        }));
+        cache.get(id, new CountingLoader(stored));
+        cache.get(id, new CountingLoader(stored));
+
+        assertThat(cache.misses()).isEqualTo(1);
+        assertThat(cache.hits()).isEqualTo(1);
     }
 
     @Test
