@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Renders a run's figures and targets as Markdown (for people and the CI log) and as JSON (for tools). */
 final class Report {
@@ -99,7 +100,10 @@ final class Report {
                     + "two of Health/Check, its ratio to their mean; the median judges the targets, so that the machine's "
                     + "drift during the run cancels out):", StoreRun.PAIRED_ROUNDS, human(StoreRun.PAIRED_PASS)));
             for (var p : s.paired()) {
-                md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f);", p.name(), p.median(), p.min(), p.max()));
+                md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f%s);", p.name(), p.median(), p.min(), p.max(),
+                        p.storeReads().isEmpty() ? "" : "; sessions read from the store per round: "
+                                + p.storeReads().stream().map(n -> String.format(Locale.ROOT, "%,d", n))
+                                        .collect(Collectors.joining(", "))));
             }
             md.setLength(md.length() - 1);
             md.append(".\n");
@@ -307,7 +311,12 @@ final class Report {
     }
 
     private static Map<String, Object> paired(Results.Paired p) {
-        return map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(), "ratios", p.ratios());
+        Map<String, Object> m = map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(),
+                "ratios", p.ratios());
+        if (!p.storeReads().isEmpty()) {
+            m.put("store_reads_per_round", p.storeReads());
+        }
+        return m;
     }
 
     private static List<Object> shares(List<Profile.Share> shares) {

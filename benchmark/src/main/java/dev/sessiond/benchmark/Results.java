@@ -75,15 +75,23 @@ final class Results {
      * An operation's throughput relative to E, from short passes alternating with E passes:
      * each ratio is one pass of the operation against the mean of the E passes just before and
      * just after it, so that a machine that speeds up or slows down during the run (E moved by
-     * 15 % between the start and the end of one quick run) moves both alike.
+     * 15 % between the start and the end of one quick run) moves both alike. {@code storeReads}:
+     * the sessions the server read from the store during each pass of the operation (its session
+     * cache's misses), when it counts them; empty otherwise.
      */
-    record Paired(String name, List<Double> ratios) {
+    record Paired(String name, List<Double> ratios, List<Long> storeReads) {
 
         Paired {
             ratios = List.copyOf(ratios);
+            storeReads = List.copyOf(storeReads);
             if (ratios.isEmpty()) {
                 throw new IllegalArgumentException("no ratios");
             }
+        }
+
+        /** Without the server's session reads from the store per round (not counted, or not a validation). */
+        Paired(String name, List<Double> ratios) {
+            this(name, ratios, List.of());
         }
 
         /** The median ratio: the figure judged. */

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the server's own {@code /metrics} says: the calls it ended, per method and status code,
- * the bytes its JVM allocated and the password hashes it ran. Stateless.
+ * the bytes its JVM allocated, the password hashes it ran and the sessions it read from the
+ * store. Stateless.
  */
 final class ServerMetrics {
 
@@ -23,17 +24,23 @@ final class ServerMetrics {
     /** sessiond's password hashes: how many ran, and their time together. */
     private static final String HASHES = "sessiond_password_hash_duration_seconds_count ";
     private static final String HASH_SECONDS = "sessiond_password_hash_duration_seconds_sum ";
+    /** sessiond's session reads that went to the store (the session cache missed). */
+    private static final String STORE_READS = "sessiond_session_cache_reads_total{result=\"miss\"} ";
     private static final Pattern STATUS_CODE = Pattern.compile("status_code=\"([A-Z_]+)\"");
 
     private ServerMetrics() {}
 
-    /** The server's calls, allocation and password hashes at one moment. */
-    record Sample(long calls, double allocatedBytes, long hashes, double hashSeconds) {
+    /**
+     * The server's calls, allocation, password hashes and session reads from the store at one
+     * moment; {@code storeReads} is -1 from a server that does not count them.
+     */
+    record Sample(long calls, double allocatedBytes, long hashes, double hashSeconds, long storeReads) {
         static Sample of(String scrape) {
             long calls = 0;
             double allocated = 0;
             long hashes = 0;
             double hashSeconds = 0;
+            long storeReads = -1;
             for (String line : scrape.split("\n")) {
                 if (line.startsWith(CALLS)) {
                     calls += (long) value(line);
@@ -43,9 +50,11 @@ final class ServerMetrics {
                     hashes = (long) value(line);
                 } else if (line.startsWith(HASH_SECONDS)) {
                     hashSeconds = value(line);
+                } else if (line.startsWith(STORE_READS)) {
+                    storeReads = (long) value(line);
                 }
             }
-            return new Sample(calls, allocated, hashes, hashSeconds);
+            return new Sample(calls, allocated, hashes, hashSeconds, storeReads);
         }
     }
 
@@ -66,6 +75,11 @@ final class ServerMetrics {
     static double hashMillis(Sample before, Sample after) {
         long hashes = after.hashes() - before.hashes();
         return hashes > 0 ? (after.hashSeconds() - before.hashSeconds()) * 1e3 / hashes : Double.NaN;
+    }
+
+    /** Session reads that went to the store between two samples; -1 when the server does not count them. */
+    static long storeReads(Sample before, Sample after) {
+        return before.storeReads() < 0 || after.storeReads() < 0 ? -1 : after.storeReads() - before.storeReads();
     }
 
     /** The text of {@code /metrics} on the loopback {@code port}. */

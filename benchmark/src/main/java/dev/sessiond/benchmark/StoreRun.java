@@ -121,7 +121,7 @@ final class StoreRun {
                     options.inFlight()));
             List<Results.Paired> paired = new ArrayList<>();
             for (Operation op : List.of(ops.validate(), ops.validateBadSignature(), ops.basicFields())) {
-                paired.add(paired(ops.health(), op));
+                paired.add(paired(server, ops.health(), op));
             }
             operations.add(measure(server, ops.updateLastActivity(), ACTIVITY, "the same sessions by id; writes through",
                     options.inFlight()));
@@ -234,19 +234,25 @@ final class StoreRun {
      * entries' expiry over the ttl's last quarter (tried, not kept) spread the same reads over
      * every round instead: medians of 0.58-0.72 E in four runs, against 0.70-0.87 E.
      */
-    private Results.Paired paired(Operation health, Operation op) throws InterruptedException {
+    private Results.Paired paired(ServerProcess server, Operation health, Operation op)
+            throws IOException, InterruptedException {
         Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         List<Double> ratios = new ArrayList<>();
+        List<Long> storeReads = new ArrayList<>();
         double before = pairedPass(health);
         for (int i = 0; i < PAIRED_ROUNDS; i++) {
+            ServerMetrics.Sample start = server.metrics();
             double measured = pairedPass(op);
+            storeReads.add(ServerMetrics.storeReads(start, server.metrics()));
             double after = pairedPass(health);
             ratios.add(measured / ((before + after) / 2));
             before = after;
         }
-        Results.Paired paired = new Results.Paired(op.name(), ratios);
-        log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)", op.name(),
-                paired.median(), paired.min(), paired.max(), ratios.size()));
+        Results.Paired paired = new Results.Paired(op.name(), ratios,
+                storeReads.contains(-1L) ? List.of() : storeReads);
+        log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)%s", op.name(),
+                paired.median(), paired.min(), paired.max(), ratios.size(), paired.storeReads().isEmpty() ? ""
+                        : "; sessions read from the store per round: " + paired.storeReads()));
         return paired;
     }
 

@@ -26,6 +26,9 @@ class ServerMetricsTest {
             # TYPE sessiond_password_hash_duration_seconds summary
             sessiond_password_hash_duration_seconds_count 40.0
             sessiond_password_hash_duration_seconds_sum 1.2
+            # TYPE sessiond_session_cache_reads_total counter
+            sessiond_session_cache_reads_total{result="hit"} 90000.0
+            sessiond_session_cache_reads_total{result="miss"} 1234.0
             """;
 
     @Test
@@ -38,19 +41,30 @@ class ServerMetricsTest {
     }
 
     @Test
-    void sample_countsEveryEndedCall_theAllocatedBytes_andThePasswordHashes() {
+    void sample_countsEveryEndedCall_theAllocatedBytes_thePasswordHashes_andTheStoreReads() {
         ServerMetrics.Sample sample = ServerMetrics.Sample.of(SCRAPE);
 
         assertThat(sample.calls()).isEqualTo(1_619);
         assertThat(sample.allocatedBytes()).isEqualTo(123_456_780.0);
         assertThat(sample.hashes()).isEqualTo(40);
         assertThat(sample.hashSeconds()).isEqualTo(1.2);
+        assertThat(sample.storeReads()).isEqualTo(1_234);
+    }
+
+    @Test
+    void storeReads_areTheMissesBetweenTwoSamples_andUnknownFromAServerThatDoesNotCountThem() {
+        var before = new ServerMetrics.Sample(0, 0, 0, 0, 1_000);
+        var after = new ServerMetrics.Sample(0, 0, 0, 0, 1_779);
+
+        assertThat(ServerMetrics.storeReads(before, after)).isEqualTo(779);
+        assertThat(ServerMetrics.Sample.of("jvm_gc_memory_allocated_bytes_total 1.0\n").storeReads()).isEqualTo(-1);
+        assertThat(ServerMetrics.storeReads(new ServerMetrics.Sample(0, 0, 0, 0, -1), after)).isEqualTo(-1);
     }
 
     @Test
     void hashMillis_isTheMeanTimeOfTheHashesBetweenTwoSamples() {
-        var before = new ServerMetrics.Sample(0, 0, 40, 1.2);
-        var after = new ServerMetrics.Sample(0, 0, 140, 4.7);
+        var before = new ServerMetrics.Sample(0, 0, 40, 1.2, 0);
+        var after = new ServerMetrics.Sample(0, 0, 140, 4.7, 0);
 
         assertThat(ServerMetrics.hashMillis(before, after)).isCloseTo(35.0, within(1e-9));
         assertThat(ServerMetrics.hashMillis(before, before)).as("no hash between them").isNaN();
@@ -58,8 +72,8 @@ class ServerMetricsTest {
 
     @Test
     void bytesPerCall_dividesTheGrowthOfOneByTheOther() {
-        var before = new ServerMetrics.Sample(1_000, 50_000_000, 0, 0);
-        var after = new ServerMetrics.Sample(101_000, 1_074_000_000, 0, 0);
+        var before = new ServerMetrics.Sample(1_000, 50_000_000, 0, 0, 0);
+        var after = new ServerMetrics.Sample(101_000, 1_074_000_000, 0, 0, 0);
 
         assertThat(ServerMetrics.bytesPerCall(before, after)).isCloseTo(10_240, within(0.001));
         assertThat(ServerMetrics.bytesPerCall(before, before)).isNaN();
