@@ -100,10 +100,10 @@ final class Report {
                     + "two of Health/Check, its ratio to their mean; the median judges the targets, so that the machine's "
                     + "drift during the run cancels out):", StoreRun.PAIRED_ROUNDS, human(StoreRun.PAIRED_PASS)));
             for (var p : s.paired()) {
-                md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f%s);", p.name(), p.median(), p.min(), p.max(),
-                        p.storeReads().isEmpty() ? "" : "; sessions read from the store per round: "
-                                + p.storeReads().stream().map(n -> String.format(Locale.ROOT, "%,d", n))
-                                        .collect(Collectors.joining(", "))));
+                String storeReads = p.storeReads().isEmpty() ? "" : "; sessions read from the store per round: "
+                        + counts(p.storeReads()) + ", and ahead of their expiry: " + counts(p.reReads());
+                md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f%s);", p.name(), p.median(), p.min(),
+                        p.max(), storeReads));
             }
             md.setLength(md.length() - 1);
             md.append(".\n");
@@ -310,11 +310,16 @@ final class Report {
                         "max", p.sendLag().max()));
     }
 
+    private static String counts(List<Long> counts) {
+        return counts.stream().map(n -> String.format(Locale.ROOT, "%,d", n)).collect(Collectors.joining(", "));
+    }
+
     private static Map<String, Object> paired(Results.Paired p) {
         Map<String, Object> m = map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(),
                 "ratios", p.ratios());
         if (!p.storeReads().isEmpty()) {
             m.put("store_reads_per_round", p.storeReads());
+            m.put("re_reads_per_round", p.reReads());
         }
         return m;
     }

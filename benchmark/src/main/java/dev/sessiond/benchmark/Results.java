@@ -76,14 +76,16 @@ final class Results {
      * each ratio is one pass of the operation against the mean of the E passes just before and
      * just after it, so that a machine that speeds up or slows down during the run (E moved by
      * 15 % between the start and the end of one quick run) moves both alike. {@code storeReads}:
-     * the sessions the server read from the store during each pass of the operation (its session
-     * cache's misses), when it counts them; empty otherwise.
+     * the sessions the server read from the store for calls during each pass of the operation
+     * (its session cache's misses), and {@code reReads} those it read again in the background
+     * ahead of their expiry, when it counts them; empty otherwise.
      */
-    record Paired(String name, List<Double> ratios, List<Long> storeReads) {
+    record Paired(String name, List<Double> ratios, List<Long> storeReads, List<Long> reReads) {
 
         Paired {
             ratios = List.copyOf(ratios);
             storeReads = List.copyOf(storeReads);
+            reReads = List.copyOf(reReads);
             if (ratios.isEmpty()) {
                 throw new IllegalArgumentException("no ratios");
             }
@@ -91,7 +93,7 @@ final class Results {
 
         /** Without the server's session reads from the store per round (not counted, or not a validation). */
         Paired(String name, List<Double> ratios) {
-            this(name, ratios, List.of());
+            this(name, ratios, List.of(), List.of());
         }
 
         /** The median ratio: the figure judged. */

@@ -26,21 +26,24 @@ final class ServerMetrics {
     private static final String HASH_SECONDS = "sessiond_password_hash_duration_seconds_sum ";
     /** sessiond's session reads that went to the store (the session cache missed). */
     private static final String STORE_READS = "sessiond_session_cache_reads_total{result=\"miss\"} ";
+    /** sessiond's re-reads of cached sessions in use (and the configuration version) ahead of their expiry. */
+    private static final String RE_READS = "sessiond_session_cache_refreshes_total ";
     private static final Pattern STATUS_CODE = Pattern.compile("status_code=\"([A-Z_]+)\"");
 
     private ServerMetrics() {}
 
     /**
-     * The server's calls, allocation, password hashes and session reads from the store at one
-     * moment; {@code storeReads} is -1 from a server that does not count them.
+     * The server's calls, allocation, password hashes, and session reads from the store for calls
+     * and ahead of expiry, at one moment; the reads are -1 from a server that does not count them.
      */
-    record Sample(long calls, double allocatedBytes, long hashes, double hashSeconds, long storeReads) {
+    record Sample(long calls, double allocatedBytes, long hashes, double hashSeconds, long storeReads, long reReads) {
         static Sample of(String scrape) {
             long calls = 0;
             double allocated = 0;
             long hashes = 0;
             double hashSeconds = 0;
             long storeReads = -1;
+            long reReads = -1;
             for (String line : scrape.split("\n")) {
                 if (line.startsWith(CALLS)) {
                     calls += (long) value(line);
@@ -52,9 +55,11 @@ final class ServerMetrics {
                     hashSeconds = value(line);
                 } else if (line.startsWith(STORE_READS)) {
                     storeReads = (long) value(line);
+                } else if (line.startsWith(RE_READS)) {
+                    reReads = (long) value(line);
                 }
             }
-            return new Sample(calls, allocated, hashes, hashSeconds, storeReads);
+            return new Sample(calls, allocated, hashes, hashSeconds, storeReads, reReads);
         }
     }
 
@@ -77,9 +82,18 @@ final class ServerMetrics {
         return hashes > 0 ? (after.hashSeconds() - before.hashSeconds()) * 1e3 / hashes : Double.NaN;
     }
 
-    /** Session reads that went to the store between two samples; -1 when the server does not count them. */
+    /** Session reads that went to the store for calls between two samples; -1 when the server does not count them. */
     static long storeReads(Sample before, Sample after) {
-        return before.storeReads() < 0 || after.storeReads() < 0 ? -1 : after.storeReads() - before.storeReads();
+        return growth(before.storeReads(), after.storeReads());
+    }
+
+    /** Re-reads ahead of expiry between two samples; -1 when the server does not count them. */
+    static long reReads(Sample before, Sample after) {
+        return growth(before.reReads(), after.reReads());
+    }
+
+    private static long growth(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
     }
 
     /** The text of {@code /metrics} on the loopback {@code port}. */

@@ -227,32 +227,36 @@ final class StoreRun {
      * two after the other operations' passes ran at 0.07–0.49 E in four runs, the rest at
      * 0.73–0.89 E: most likely the validated sessions' cache entries had expired meanwhile (a
      * minute), and the server read them all back at once (with 100 sessions instead of 5,000 the
-     * first pass ran at 0.48 E, with 5,000 at 0.08–0.13 E). A round or two of
-     * {@code ValidateAndGetSession} can still dip: in --quick runs its rounds come ~50-61 s after
-     * the warm-up read every session, and in four runs the rounds that overlapped the minute's end
-     * read 0.35-0.65 E, the others 0.76-1.02 E. The median leaves them out. Spreading the cache
-     * entries' expiry over the ttl's last quarter (tried, not kept) spread the same reads over
-     * every round instead: medians of 0.58-0.72 E in four runs, against 0.70-0.87 E.
+     * first pass ran at 0.48 E, with 5,000 at 0.08–0.13 E). Until the server re-read sessions in
+     * use ahead of their expiry, a round or two of {@code ValidateAndGetSession} still dipped: its
+     * --quick rounds come ~50-61 s after the warm-up read every session, and in four runs the
+     * rounds that overlapped the minute's end read 0.35-0.65 E, the others 0.76-1.02 E. Each
+     * round's store reads, from the server's cache counter, now show whether a round read the
+     * store at all.
      */
     private Results.Paired paired(ServerProcess server, Operation health, Operation op)
             throws IOException, InterruptedException {
         Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         List<Double> ratios = new ArrayList<>();
         List<Long> storeReads = new ArrayList<>();
+        List<Long> reReads = new ArrayList<>();
         double before = pairedPass(health);
         for (int i = 0; i < PAIRED_ROUNDS; i++) {
             ServerMetrics.Sample start = server.metrics();
             double measured = pairedPass(op);
-            storeReads.add(ServerMetrics.storeReads(start, server.metrics()));
+            ServerMetrics.Sample end = server.metrics();
+            storeReads.add(ServerMetrics.storeReads(start, end));
+            reReads.add(ServerMetrics.reReads(start, end));
             double after = pairedPass(health);
             ratios.add(measured / ((before + after) / 2));
             before = after;
         }
-        Results.Paired paired = new Results.Paired(op.name(), ratios,
-                storeReads.contains(-1L) ? List.of() : storeReads);
+        boolean counted = !storeReads.contains(-1L) && !reReads.contains(-1L);
+        Results.Paired paired = new Results.Paired(op.name(), ratios, counted ? storeReads : List.of(),
+                counted ? reReads : List.of());
         log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)%s", op.name(),
-                paired.median(), paired.min(), paired.max(), ratios.size(), paired.storeReads().isEmpty() ? ""
-                        : "; sessions read from the store per round: " + paired.storeReads()));
+                paired.median(), paired.min(), paired.max(), ratios.size(), counted ? "; sessions read from the store "
+                        + "per round: " + storeReads + ", ahead of their expiry: " + reReads : ""));
         return paired;
     }
 

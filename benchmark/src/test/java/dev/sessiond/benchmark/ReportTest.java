@@ -42,7 +42,8 @@ class ReportTest {
     @Test
     void pairedRatios_areShownAfterTheOperations_andWrittenWithEachRound() throws Exception {
         Results.StoreResult h2 = TargetsTest.result(Store.Kind.H2, List.of(), TargetsTest.ok(StoreRun.SIGN_IN, 30, 200),
-                List.of(new Results.Paired(StoreRun.VALIDATE, List.of(0.7, 0.8, 0.75), List.of(0L, 1_779L, 3L)),
+                List.of(new Results.Paired(StoreRun.VALIDATE, List.of(0.7, 0.8, 0.75), List.of(0L, 1_779L, 3L),
+                        List.of(0L, 0L, 1_000L)),
                         new Results.Paired(StoreRun.BASIC, List.of(0.9))));
         Report.Run run = new Report.Run("2026-12-04T00:00:00Z", "abc", true, 2, 24_000, "Linux", "25", "0", "0",
                 Options.parse("--quick", "--server-jar", "s.jar"), 100);
@@ -51,10 +52,11 @@ class ReportTest {
         assertThat(report.markdown()).contains("**Paired with E** (5 rounds: a 1 s pass of the operation between two of "
                 + "Health/Check, its ratio to their mean; the median judges the targets, so that the machine's drift during "
                 + "the run cancels out): ValidateAndGetSession 0.75 E (0.70 to 0.80; sessions read from the store per "
-                + "round: 0, 1,779, 3); ValidateBasicFields 0.90 E (0.90 to 0.90).\n");
+                + "round: 0, 1,779, 3, and ahead of their expiry: 0, 0, 1,000); ValidateBasicFields 0.90 E (0.90 to 0.90).\n");
         String json = Json.write(report.json());
         assertThat(json).contains("\"paired_ratios_to_e\": [", "\"median\": 0.75", "\"min\": 0.7");
-        assertThat(json.replaceAll("\\s+", "")).contains("\"store_reads_per_round\":[0,1779,3]");
+        assertThat(json.replaceAll("\\s+", "")).contains("\"store_reads_per_round\":[0,1779,3]",
+                "\"re_reads_per_round\":[0,0,1000]");
         assertThat(json).as("only where counted").containsOnlyOnce("store_reads_per_round");
     }
 }

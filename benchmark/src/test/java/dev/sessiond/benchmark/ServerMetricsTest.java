@@ -29,6 +29,8 @@ class ServerMetricsTest {
             # TYPE sessiond_session_cache_reads_total counter
             sessiond_session_cache_reads_total{result="hit"} 90000.0
             sessiond_session_cache_reads_total{result="miss"} 1234.0
+            # TYPE sessiond_session_cache_refreshes_total counter
+            sessiond_session_cache_refreshes_total 56.0
             """;
 
     @Test
@@ -49,22 +51,27 @@ class ServerMetricsTest {
         assertThat(sample.hashes()).isEqualTo(40);
         assertThat(sample.hashSeconds()).isEqualTo(1.2);
         assertThat(sample.storeReads()).isEqualTo(1_234);
+        assertThat(sample.reReads()).isEqualTo(56);
     }
 
     @Test
-    void storeReads_areTheMissesBetweenTwoSamples_andUnknownFromAServerThatDoesNotCountThem() {
-        var before = new ServerMetrics.Sample(0, 0, 0, 0, 1_000);
-        var after = new ServerMetrics.Sample(0, 0, 0, 0, 1_779);
+    void storeReads_areTheMissesAndReReadsBetweenTwoSamples_andUnknownFromAServerThatDoesNotCountThem() {
+        var before = new ServerMetrics.Sample(0, 0, 0, 0, 1_000, 40);
+        var after = new ServerMetrics.Sample(0, 0, 0, 0, 1_779, 45);
 
         assertThat(ServerMetrics.storeReads(before, after)).isEqualTo(779);
-        assertThat(ServerMetrics.Sample.of("jvm_gc_memory_allocated_bytes_total 1.0\n").storeReads()).isEqualTo(-1);
-        assertThat(ServerMetrics.storeReads(new ServerMetrics.Sample(0, 0, 0, 0, -1), after)).isEqualTo(-1);
+        assertThat(ServerMetrics.reReads(before, after)).isEqualTo(5);
+        var older = ServerMetrics.Sample.of("jvm_gc_memory_allocated_bytes_total 1.0\n");
+        assertThat(older.storeReads()).isEqualTo(-1);
+        assertThat(older.reReads()).isEqualTo(-1);
+        assertThat(ServerMetrics.storeReads(older, after)).isEqualTo(-1);
+        assertThat(ServerMetrics.reReads(older, after)).isEqualTo(-1);
     }
 
     @Test
     void hashMillis_isTheMeanTimeOfTheHashesBetweenTwoSamples() {
-        var before = new ServerMetrics.Sample(0, 0, 40, 1.2, 0);
-        var after = new ServerMetrics.Sample(0, 0, 140, 4.7, 0);
+        var before = new ServerMetrics.Sample(0, 0, 40, 1.2, 0, 0);
+        var after = new ServerMetrics.Sample(0, 0, 140, 4.7, 0, 0);
 
         assertThat(ServerMetrics.hashMillis(before, after)).isCloseTo(35.0, within(1e-9));
         assertThat(ServerMetrics.hashMillis(before, before)).as("no hash between them").isNaN();
@@ -72,8 +79,8 @@ class ServerMetricsTest {
 
     @Test
     void bytesPerCall_dividesTheGrowthOfOneByTheOther() {
-        var before = new ServerMetrics.Sample(1_000, 50_000_000, 0, 0, 0);
-        var after = new ServerMetrics.Sample(101_000, 1_074_000_000, 0, 0, 0);
+        var before = new ServerMetrics.Sample(1_000, 50_000_000, 0, 0, 0, 0);
+        var after = new ServerMetrics.Sample(101_000, 1_074_000_000, 0, 0, 0, 0);
 
         assertThat(ServerMetrics.bytesPerCall(before, after)).isCloseTo(10_240, within(0.001));
         assertThat(ServerMetrics.bytesPerCall(before, before)).isNaN();

@@ -164,8 +164,8 @@ public final class Metrics implements AutoCloseable {
                 .description(help)
                 .register(registry);
         FunctionCounter.builder(CACHE_REFRESHES, sessions, SessionService::cacheRefreshes)
-                .description("Cached sessions in use, and the configuration version, read again in the background in the "
-                        + "last quarter of their ttl")
+                .description("Cached sessions in use, and the configuration version, read again in the background "
+                        + "in the last quarter of their ttl")
                 .register(registry);
     }
 

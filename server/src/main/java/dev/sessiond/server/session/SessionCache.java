@@ -45,11 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A session in use is not left to expire, though. A hit in the last quarter of its entry's
  * ttl also hands a re-read of it to the refresher (one thread, the calls do not wait for it),
- * which keeps what it reads by the same rules as a miss; the configuration version likewise. Validations of sessions in use then
- * keep being answered from memory, on the transport's thread: without it, every entry read in
- * one burst (a server's first minute, a cache emptied) expired in the same second, and every
- * validation of them went to the store on a call thread at once (README "Performance"). Entries
- * not hit in that last quarter expire as before. Thread-safe.
+ * which keeps what it reads by the same rules as a miss; the configuration version likewise.
+ * Validations of sessions in use then keep being answered from memory, on the transport's
+ * thread: without it, every entry read in one burst (a server's first minute, a cache emptied)
+ * expired in the same second, and every validation of them went to the store on a call thread
+ * at once (README "Performance"). Entries not hit in that last quarter expire as before.
+ * Thread-safe.
  */
 final class SessionCache implements ChangeNotices.Listener {
 
@@ -195,7 +196,7 @@ final class SessionCache implements ChangeNotices.Listener {
         return hits.sum();
     }
 
-    /** Session reads that went to the store for a call: not cached, expired, evicted, bypassed or read again on purpose. */
+    /** Session reads that went to the store for a call: not cached, expired, evicted, bypassed, or read again. */
     long misses() {
         return misses.sum();
     }
