@@ -26,12 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each call thread, and the refresher, runs {@value #NICER} steps nicer than the process,
  * each hash thread {@value #HASH_NICER} (Linux: {@code renice} on its own thread id, once, when
- * it starts). The
- * cached validations run on the transport's threads at the process's priority, so when the
- * cores are contended — a login flood hashing passwords on every one of them — the validations
- * every other service waits for get most of the CPU, the short store work of the other calls
- * much of the rest, and the hashes, which can wait (a sign-in whose turn would come too late is
- * refused), what is left. With nothing contending, what sign-ins pay for it stayed within the
+ * it starts). The cached validations run on the transport's threads at the process's priority,
+ * so when the cores are contended — a login flood hashing passwords on every one of them — the
+ * validations every other service waits for get most of the CPU, the short store work of the
+ * other calls much of the rest, and the hashes, which can wait (a sign-in whose turn would come
+ * too late is refused), what is left. With nothing contending, what sign-ins pay for it stayed within the
  * hash's own drift in the runs so far (README "Performance" has the figures). Where the OS
  * priority cannot be changed (no {@code renice}, not Linux), the threads run at the process's,
  * and the server says so once in its log.
