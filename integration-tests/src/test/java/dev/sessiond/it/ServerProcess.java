@@ -32,6 +32,8 @@ final class ServerProcess implements AutoCloseable {
     /** Longer than the server's default 10 s shutdown grace, so a graceful stop is never cut short. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    /** Starts on fresh ports when a chosen one was taken meanwhile, at most this many in all. */
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Process process;
     private final int port;
@@ -55,6 +57,7 @@ final class ServerProcess implements AutoCloseable {
      * administrator password, and returns once it accepts connections.
      *
      * @throws AssertionError if it exits or does not listen within 60 s; the message holds its output
+     *     (a port taken before the server bound it is tried again, on fresh ports)
      */
     static ServerProcess start(Path workDir) throws IOException, InterruptedException {
         return start(workDir, Map.of());
@@ -65,6 +68,23 @@ final class ServerProcess implements AutoCloseable {
      * share {@code SESSIOND_ADMIN_PASSWORD}, {@code SESSIOND_DB_URL} and {@code SESSIOND_TOKEN_KEY_FILE}).
      */
     static ServerProcess start(Path workDir, Map<String, String> settings) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(workDir, settings);
+            } catch (AssertionError e) {
+                // A port found free is free only until someone takes it: an outgoing connection (a replica starting
+                // beside this one opens its pool) may get the same ephemeral port before the server binds it.
+                if (attempt == PORT_ATTEMPTS || e.getMessage() == null
+                        || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+                System.err.println("ServerProcess: a port was taken before the server bound it; starting again");
+            }
+        }
+    }
+
+    private static ServerProcess startOnce(Path workDir, Map<String, String> settings)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         int port = freeLoopbackPort();
         int metricsPort = settings.containsKey("SESSIOND_METRICS_PORT")
