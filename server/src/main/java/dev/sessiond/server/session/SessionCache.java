@@ -18,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,6 +60,8 @@ final class SessionCache implements ChangeNotices.Listener {
     private static final String CONFIGURATION = "c";
     /** Re-reads queued or running at most; a hit beyond that leaves its entry to a later hit, or to expire. */
     private static final int MAX_REFRESHES = 1_024;
+    /** The configuration version's place among the {@link #refreshing} session ids. */
+    private static final Object CONFIGURATION_REFRESH = "the configuration version";
 
     private static final Logger log = LoggerFactory.getLogger(SessionCache.class);
 
@@ -73,10 +73,8 @@ final class SessionCache implements ChangeNotices.Listener {
     /** How long after its read an entry's hits start re-reading it: three quarters of the ttl. */
     private final long refreshAfterMillis;
     private final Executor refresher;
-    /** Sessions whose re-read is queued or running: one at a time per session. */
-    private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger refreshesPending = new AtomicInteger();
-    private final AtomicBoolean refreshingConfiguration = new AtomicBoolean();
+    /** Session ids (and {@link #CONFIGURATION_REFRESH}) whose re-read is queued or running: one at a time each. */
+    private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
     /** Reads answered from memory, reads that went to the store for a call, and re-reads ahead of expiry. */
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -112,8 +110,12 @@ final class SessionCache implements ChangeNotices.Listener {
         Kept kept = sessions.getIfPresent(id);
         if (kept != null) {
             hits.increment();
-            if (clock.millis() >= kept.refreshFrom()) {
-                refreshAhead(id, load);
+            if (clock.millis() >= kept.refreshFrom() && claimRefresh(id)) {
+                refresh(id, () -> {
+                    if (loadAndKeep(id, load).isEmpty()) {
+                        sessions.invalidate(id); // removed from the store directly: gone before its ttl ends
+                    }
+                });
             }
             return Optional.of(kept.stored());
         }
@@ -151,44 +153,33 @@ final class SessionCache implements ChangeNotices.Listener {
         return loaded;
     }
 
-    /** Queues a re-read of a session in use, unless one is queued already or too many are. */
-    private void refreshAhead(UUID id, Function<UUID, Optional<StoredSession>> load) {
-        if (refreshesPending.get() >= MAX_REFRESHES || !refreshing.add(id)) {
-            return;
-        }
-        refreshesPending.incrementAndGet();
+    /** Claims the re-read of {@code key}: false when one is queued already, or too many are. */
+    private boolean claimRefresh(Object key) {
+        return refreshing.size() < MAX_REFRESHES && refreshing.add(key);
+    }
+
+    /**
+     * Hands the claimed re-read of {@code key} to the refresher. It reads only while notices are
+     * current (else what is cached is bypassed now, and will be emptied). A failure leaves the
+     * entry to its ttl; the call that misses it then meets the error itself.
+     */
+    private void refresh(Object key, Runnable read) {
         try {
             refresher.execute(() -> {
                 try {
-                    refresh(id, load);
+                    if (notices.current()) {
+                        read.run();
+                        refreshes.increment();
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("re-reading {} ahead of its expiry failed: {}", key, e.toString());
                 } finally {
-                    refreshed(id);
+                    refreshing.remove(key);
                 }
             });
         } catch (RejectedExecutionException stopping) {
-            refreshed(id);
+            refreshing.remove(key);
         }
-    }
-
-    private void refresh(UUID id, Function<UUID, Optional<StoredSession>> load) {
-        if (!notices.current()) {
-            return; // what is cached is bypassed now, and will be emptied
-        }
-        try {
-            Optional<StoredSession> read = loadAndKeep(id, load);
-            refreshes.increment();
-            if (read.isEmpty()) {
-                sessions.invalidate(id); // removed from the store directly: gone before its ttl ends
-            }
-        } catch (RuntimeException e) {
-            // The entry expires at its ttl; the validation that misses it then meets the error itself.
-            log.debug("re-reading cached session {} failed: {}", id, e.toString());
-        }
-    }
-
-    private void refreshed(UUID id) {
-        refreshing.remove(id);
-        refreshesPending.decrementAndGet();
     }
 
     /** Session reads answered from memory. */
@@ -212,36 +203,13 @@ final class SessionCache implements ChangeNotices.Listener {
         if (known != null && notices.current()) {
             long age = clock.millis() - known[1];
             if (age < ttlMillis) {
-                if (age >= refreshAfterMillis) {
-                    refreshConfigurationAhead(load);
+                if (age >= refreshAfterMillis && claimRefresh(CONFIGURATION_REFRESH)) {
+                    refresh(CONFIGURATION_REFRESH, () -> loadConfiguration(load));
                 }
                 return known[0];
             }
         }
         return loadConfiguration(load);
-    }
-
-    /** Queues a re-read of the configuration version, like a session's, unless one is queued already. */
-    private void refreshConfigurationAhead(LongSupplier load) {
-        if (!refreshingConfiguration.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            refresher.execute(() -> {
-                try {
-                    if (notices.current()) {
-                        loadConfiguration(load);
-                        refreshes.increment();
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("re-reading the configuration version failed: {}", e.toString());
-                } finally {
-                    refreshingConfiguration.set(false);
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
-            refreshingConfiguration.set(false);
-        }
     }
 
     private long loadConfiguration(LongSupplier load) {

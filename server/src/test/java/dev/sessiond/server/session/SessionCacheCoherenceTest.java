@@ -219,9 +219,7 @@ class SessionCacheCoherenceTest {
     @Test
     void aReReadThatOverlapsANoticeAboutItsSession_isNotKept() {
         StoredSession stored = session(alice);
-        UUID id = stored.session().id();
-        cache.get(id, new CountingLoader(stored));
-        clock.advance(Duration.ofMinutes(50));
+        UUID id = cachedIntoTheTtlsLastQuarter(stored);
 
         cache.get(id, new CountingLoader(stored, () -> cache.changed("s:" + id)));
         refresher.runAll();
@@ -234,9 +232,7 @@ class SessionCacheCoherenceTest {
     @Test
     void aReReadThatFindsTheSessionGone_dropsItsEntry() {
         StoredSession stored = session(alice);
-        UUID id = stored.session().id();
-        cache.get(id, new CountingLoader(stored));
-        clock.advance(Duration.ofMinutes(50));
+        UUID id = cachedIntoTheTtlsLastQuarter(stored);
 
         cache.get(id, new CountingLoader(null)); // deleted from the store directly
         refresher.runAll();
@@ -249,9 +245,7 @@ class SessionCacheCoherenceTest {
     @Test
     void aReReadThatFails_leavesTheEntryToItsTtl() {
         StoredSession stored = session(alice);
-        UUID id = stored.session().id();
-        cache.get(id, new CountingLoader(stored));
-        clock.advance(Duration.ofMinutes(50));
+        UUID id = cachedIntoTheTtlsLastQuarter(stored);
 
         cache.get(id, unused -> {
             throw new IllegalStateException("the store is away");
@@ -263,6 +257,14 @@ class SessionCacheCoherenceTest {
         clock.advance(Duration.ofMinutes(11));
         cache.get(id, loader);
         assertThat(loader.calls).as("read on the first hit after the ttl").hasValue(1);
+    }
+
+    /** Reads {@code stored} into the cache, then lets 50 of its 60 minutes pass; its id. */
+    private UUID cachedIntoTheTtlsLastQuarter(StoredSession stored) {
+        UUID id = stored.session().id();
+        cache.get(id, new CountingLoader(stored));
+        clock.advance(Duration.ofMinutes(50));
+        return id;
     }
 
     private static long read(AtomicLong stored, AtomicInteger reads) {
