@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /** Renders a run's figures and targets as Markdown (for people and the CI log) and as JSON (for tools). */
@@ -100,10 +101,8 @@ final class Report {
                     + "two of Health/Check, its ratio to their mean; the median judges the targets, so that the machine's "
                     + "drift during the run cancels out):", StoreRun.PAIRED_ROUNDS, human(StoreRun.PAIRED_PASS)));
             for (var p : s.paired()) {
-                String storeReads = p.storeReads().isEmpty() ? "" : "; sessions read from the store per round: "
-                        + counts(p.storeReads()) + ", and ahead of their expiry: " + counts(p.reReads());
                 md.append(String.format(Locale.ROOT, " %s %.2f E (%.2f to %.2f%s);", p.name(), p.median(), p.min(),
-                        p.max(), storeReads));
+                        p.max(), storeReads(p)));
             }
             md.setLength(md.length() - 1);
             md.append(".\n");
@@ -310,16 +309,24 @@ final class Report {
                         "max", p.sendLag().max()));
     }
 
-    private static String counts(List<Long> counts) {
-        return counts.stream().map(n -> String.format(Locale.ROOT, "%,d", n)).collect(Collectors.joining(", "));
+    /** "; sessions read from the store per round: ..." for the paired rounds of {@code p}, or "" when not counted. */
+    static String storeReads(Results.Paired p) {
+        return p.storeReads().isEmpty() ? "" : "; sessions read from the store per round: "
+                + counts(p, Results.StoreReads::forCalls) + ", and ahead of their expiry: "
+                + counts(p, Results.StoreReads::aheadOfExpiry);
+    }
+
+    private static String counts(Results.Paired p, ToLongFunction<Results.StoreReads> count) {
+        return p.storeReads().stream().map(r -> String.format(Locale.ROOT, "%,d", count.applyAsLong(r)))
+                .collect(Collectors.joining(", "));
     }
 
     private static Map<String, Object> paired(Results.Paired p) {
         Map<String, Object> m = map("name", p.name(), "median", p.median(), "min", p.min(), "max", p.max(),
                 "ratios", p.ratios());
         if (!p.storeReads().isEmpty()) {
-            m.put("store_reads_per_round", p.storeReads());
-            m.put("re_reads_per_round", p.reReads());
+            m.put("store_reads_per_round", p.storeReads().stream().map(Results.StoreReads::forCalls).toList());
+            m.put("re_reads_per_round", p.storeReads().stream().map(Results.StoreReads::aheadOfExpiry).toList());
         }
         return m;
     }

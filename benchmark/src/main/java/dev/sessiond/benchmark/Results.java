@@ -76,16 +76,14 @@ final class Results {
      * each ratio is one pass of the operation against the mean of the E passes just before and
      * just after it, so that a machine that speeds up or slows down during the run (E moved by
      * 15 % between the start and the end of one quick run) moves both alike. {@code storeReads}:
-     * the sessions the server read from the store for calls during each pass of the operation
-     * (its session cache's misses), and {@code reReads} those it read again in the background
-     * ahead of their expiry, when it counts them; empty otherwise.
+     * what the server read from the store during each pass of the operation, when it counts it;
+     * empty otherwise.
      */
-    record Paired(String name, List<Double> ratios, List<Long> storeReads, List<Long> reReads) {
+    record Paired(String name, List<Double> ratios, List<StoreReads> storeReads) {
 
         Paired {
             ratios = List.copyOf(ratios);
             storeReads = List.copyOf(storeReads);
-            reReads = List.copyOf(reReads);
             if (ratios.isEmpty()) {
                 throw new IllegalArgumentException("no ratios");
             }
@@ -93,7 +91,7 @@ final class Results {
 
         /** Without the server's session reads from the store per round (not counted, or not a validation). */
         Paired(String name, List<Double> ratios) {
-            this(name, ratios, List.of(), List.of());
+            this(name, ratios, List.of());
         }
 
         /** The median ratio: the figure judged. */
@@ -111,6 +109,12 @@ final class Results {
             return ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
     }
+
+    /**
+     * Sessions the server read from the store during one pass: for calls (its session cache's
+     * misses), and in the background ahead of their expiry.
+     */
+    record StoreReads(long forCalls, long aheadOfExpiry) {}
 
     /**
      * The password sign-ins against the hashing measured around them: short passes of

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,18 +83,13 @@ final class ServerMetrics {
         return hashes > 0 ? (after.hashSeconds() - before.hashSeconds()) * 1e3 / hashes : Double.NaN;
     }
 
-    /** Session reads that went to the store for calls between two samples; -1 when the server does not count them. */
-    static long storeReads(Sample before, Sample after) {
-        return growth(before.storeReads(), after.storeReads());
-    }
-
-    /** Re-reads ahead of expiry between two samples; -1 when the server does not count them. */
-    static long reReads(Sample before, Sample after) {
-        return growth(before.reReads(), after.reReads());
-    }
-
-    private static long growth(long before, long after) {
-        return before < 0 || after < 0 ? -1 : after - before;
+    /** The sessions read from the store between two samples; empty when the server does not count them. */
+    static Optional<Results.StoreReads> storeReads(Sample before, Sample after) {
+        if (before.storeReads() < 0 || after.storeReads() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Results.StoreReads(after.storeReads() - before.storeReads(),
+                after.reReads() - before.reReads()));
     }
 
     /** The text of {@code /metrics} on the loopback {@code port}. */

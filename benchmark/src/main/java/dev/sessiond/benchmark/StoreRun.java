@@ -238,25 +238,19 @@ final class StoreRun {
             throws IOException, InterruptedException {
         Load.maxThroughput(op, options.inFlight(), Duration.ZERO, options.warmup()).await();
         List<Double> ratios = new ArrayList<>();
-        List<Long> storeReads = new ArrayList<>();
-        List<Long> reReads = new ArrayList<>();
+        List<Results.StoreReads> storeReads = new ArrayList<>();
         double before = pairedPass(health);
         for (int i = 0; i < PAIRED_ROUNDS; i++) {
             ServerMetrics.Sample start = server.metrics();
             double measured = pairedPass(op);
-            ServerMetrics.Sample end = server.metrics();
-            storeReads.add(ServerMetrics.storeReads(start, end));
-            reReads.add(ServerMetrics.reReads(start, end));
+            ServerMetrics.storeReads(start, server.metrics()).ifPresent(storeReads::add);
             double after = pairedPass(health);
             ratios.add(measured / ((before + after) / 2));
             before = after;
         }
-        boolean counted = !storeReads.contains(-1L) && !reReads.contains(-1L);
-        Results.Paired paired = new Results.Paired(op.name(), ratios, counted ? storeReads : List.of(),
-                counted ? reReads : List.of());
+        Results.Paired paired = new Results.Paired(op.name(), ratios, storeReads);
         log.accept(String.format("  %-38s paired with E: median %.2f E (%.2f to %.2f in %d rounds)%s", op.name(),
-                paired.median(), paired.min(), paired.max(), ratios.size(), counted ? "; sessions read from the store "
-                        + "per round: " + storeReads + ", ahead of their expiry: " + reReads : ""));
+                paired.median(), paired.min(), paired.max(), ratios.size(), Report.storeReads(paired)));
         return paired;
     }
 

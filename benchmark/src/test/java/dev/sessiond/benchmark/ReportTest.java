@@ -42,8 +42,9 @@ class ReportTest {
     @Test
     void pairedRatios_areShownAfterTheOperations_andWrittenWithEachRound() throws Exception {
         Results.StoreResult h2 = TargetsTest.result(Store.Kind.H2, List.of(), TargetsTest.ok(StoreRun.SIGN_IN, 30, 200),
-                List.of(new Results.Paired(StoreRun.VALIDATE, List.of(0.7, 0.8, 0.75), List.of(0L, 1_779L, 3L),
-                        List.of(0L, 0L, 1_000L)),
+                List.of(new Results.Paired(StoreRun.VALIDATE, List.of(0.7, 0.8, 0.75),
+                        List.of(new Results.StoreReads(0, 0), new Results.StoreReads(1_779, 0),
+                                new Results.StoreReads(3, 1_000))),
                         new Results.Paired(StoreRun.BASIC, List.of(0.9))));
         Report.Run run = new Report.Run("2026-12-04T00:00:00Z", "abc", true, 2, 24_000, "Linux", "25", "0", "0",
                 Options.parse("--quick", "--server-jar", "s.jar"), 100);

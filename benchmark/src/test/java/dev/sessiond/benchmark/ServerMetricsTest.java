@@ -59,13 +59,12 @@ class ServerMetricsTest {
         var before = new ServerMetrics.Sample(0, 0, 0, 0, 1_000, 40);
         var after = new ServerMetrics.Sample(0, 0, 0, 0, 1_779, 45);
 
-        assertThat(ServerMetrics.storeReads(before, after)).isEqualTo(779);
-        assertThat(ServerMetrics.reReads(before, after)).isEqualTo(5);
+        assertThat(ServerMetrics.storeReads(before, after)).contains(new Results.StoreReads(779, 5));
         var older = ServerMetrics.Sample.of("jvm_gc_memory_allocated_bytes_total 1.0\n");
         assertThat(older.storeReads()).isEqualTo(-1);
         assertThat(older.reReads()).isEqualTo(-1);
-        assertThat(ServerMetrics.storeReads(older, after)).isEqualTo(-1);
-        assertThat(ServerMetrics.reReads(older, after)).isEqualTo(-1);
+        assertThat(ServerMetrics.storeReads(older, after)).isEmpty();
+        assertThat(ServerMetrics.storeReads(after, older)).isEmpty();
     }
 
     @Test
