@@ -15,6 +15,8 @@ final class Results {
      * @param hashMillis one Argon2id hash alone
      * @param hashesSideBySide hashes per second with one per core at once: what the cores can hash
      * @param baseline {@code Health/Check} before the operations
+     * @param baselinePaced {@code Health/Check} paced at 70 % of {@code baseline}, as the operations are: the p99 the
+     *     machine gives the empty RPC under that load, beside which the operations' p99 at 70 % are read
      * @param baselineAgain {@code Health/Check} after them: E is the mean of the two, their gap shows drift
      * @param baselineAllocated bytes the server allocated per call during {@code baseline}
      * @param memory the server's resident memory before the password logins (which allocate 19 MiB each), at the
@@ -32,6 +34,7 @@ final class Results {
             double hashMillis,
             double hashesSideBySide,
             Load.PassResult baseline,
+            Load.PassResult baselinePaced,
             Load.PassResult baselineAgain,
             double baselineAllocated,
             List<OperationResult> operations,
@@ -42,8 +45,8 @@ final class Results {
             SignInRounds signIns) {
 
         static StoreResult skipped(Store.Kind store, String why) {
-            return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, Double.NaN, List.of(),
-                    null, null, List.of(), List.of(), null);
+            return new StoreResult(store, why, 0, 0, 0, Double.NaN, Double.NaN, null, null, null, Double.NaN,
+                    List.of(), null, null, List.of(), List.of(), null);
         }
 
         /** E: calls per second of the empty RPC, the mean of the passes before and after the operations. */

@@ -49,8 +49,8 @@ final class Targets {
                         + " ms; not judged: one hash alone takes " + fmt(r.hashMillis()) + " ms", Verdict.NOT_MEASURED));
             } else {
                 double p99 = op.paced() == null ? Double.NaN : op.paced().latency().p99();
-                out.add(new Target(s, name, required, fmt(p99) + " ms" + (op.paced() == null ? "" : driver(op.paced())),
-                        verdict(p99 <= P99_LIMIT_MS)));
+                out.add(new Target(s, name, required, fmt(p99) + " ms" + (op.paced() == null ? "" : driver(op.paced()))
+                        + floor(r), verdict(p99 <= P99_LIMIT_MS)));
             }
         }
         out.add(signIns(r));
@@ -162,6 +162,12 @@ final class Targets {
             return String.format(Locale.ROOT, "%.1f", v);
         }
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** The empty RPC's p99 at 70 % of its maximum in the same run: what the machine alone gives. */
+    private static String floor(Results.StoreResult r) {
+        return r.baselinePaced() == null ? ""
+                : "; " + StoreRun.HEALTH + " at 70 %: " + fmt(r.baselinePaced().latency().p99()) + " ms";
     }
 
     /** Who paced {@code paced}: h2load, or the Java driver with its own send lag. */

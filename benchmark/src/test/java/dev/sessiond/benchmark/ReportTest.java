@@ -19,7 +19,8 @@ class ReportTest {
         String md = report.markdown();
         assertThat(md).contains("| KiB allocated per RPC |");
         assertThat(md).contains("| 3.00 (at - /s; driver lag 0.75) | 10.0 |  |  |\n");
-        assertThat(md).contains("| 2.00 |  | 6.0 |  | the empty RPC, before the operations |\n");
+        assertThat(md).contains("| 2.00 | 1.50 (at - /s; driver lag 0.38) | 6.0 |  | the empty RPC, before the operations; "
+                + "its p99 at 70 % is the floor the machine puts under the others' |\n");
         assertThat(md).contains("| 2.00 |  |  |  | the empty RPC, after the operations |\n");
         assertThat(md).contains("sign-in capacity 2 cores / hash = 40.0 /s; 2 hashing side by side (without the server) "
                 + "made 32.0 /s.");

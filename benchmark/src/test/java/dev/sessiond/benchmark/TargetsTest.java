@@ -68,7 +68,7 @@ class TargetsTest {
                 new Results.OperationResult(StoreRun.SIGN_IN, "", ok(StoreRun.SIGN_IN, 30, 200),
                         ok(StoreRun.SIGN_IN, 21, 120), null, null, 2_000_000, 62.5));
         return new Results.StoreResult(store, null, 10_000, 1_000, 2, 50, 32, ok(StoreRun.HEALTH, 9_000, 2),
-                ok(StoreRun.HEALTH, 11_000, 2), 6_144, ops,
+                ok(StoreRun.HEALTH, 6_300, 1.5), ok(StoreRun.HEALTH, 11_000, 2), 6_144, ops,
                 new Results.Flood(160, ok(StoreRun.VALIDATE, 4_000, 20), floodLogins),
                 new ServerProcess.Memory(300, 320), new ArrayList<>(scales), paired, signIns);
     }
@@ -88,6 +88,8 @@ class TargetsTest {
         assertThat(verdict(h2, "p99 at 70 % of the maximum: ValidateAndGetSession")).isEqualTo(Targets.Verdict.PASS);
         assertThat(verdict(h2, "p99 at 70 % of the maximum: ValidateAndGetSession, bad signature"))
                 .isEqualTo(Targets.Verdict.MISS);
+        assertThat(h2.stream().filter(t -> t.name().equals("p99 at 70 % of the maximum: ValidateAndGetSession"))
+                .findFirst().orElseThrow().measured()).endsWith("; Health/Check (E) at 70 %: 1.50 ms");
         assertThat(verdict(h2, "p99 at 70 % of the maximum: EnumSessions, first page"))
                 .isEqualTo(Targets.Verdict.NOT_MEASURED);
         assertThat(verdict(h2, "p99 at 70 % of the maximum: OpenSession, password"))
@@ -197,9 +199,9 @@ class TargetsTest {
         assertThat(md).contains("| ValidateAndGetSession | 8,000 | 0.80 |", "| EnumSessions, first page | not served |",
                 "| 1,000,000 | 10,000 | 7,900 | 0.79 |", "Not measured: PostgreSQL at x is not reachable",
                 "| H2 | ValidateAndGetSession throughput | >= 0.75 E (7,500 /s) | 8,000 /s = 0.80 E | **PASS** |",
-                "| `grpc-default-executor` | 10 | 100.0 |");
+                "| `grpc-default-executor` | 10 | 100.0 |", "| Health/Check (E) | 9,000 | 0.90 | 1.00 | 2.00 | 1.50 (at ");
         String json = Json.write(report.json());
-        assertThat(json).contains("\"e_per_s\": 10000", "\"not_served\": \"the server answers UNIMPLEMENTED\"",
+        assertThat(json).contains("\"e_per_s\": 10000", "\"baseline_at_70_percent\": {", "\"not_served\": \"the server answers UNIMPLEMENTED\"",
                 "\"verdict\": \"MISS\"", "\"skipped\": \"PostgreSQL at x is not reachable\"");
     }
 }
