@@ -6,20 +6,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import dev.sessiond.proto.v1.ErrorReason;
 import dev.sessiond.server.error.AccessDeniedException;
 import dev.sessiond.server.error.AlreadyExistsException;
 import dev.sessiond.server.error.AuthenticationException;
 import dev.sessiond.server.error.InvalidArgumentException;
+import dev.sessiond.server.error.LimitExceededException;
 import dev.sessiond.server.error.NotFoundException;
 import dev.sessiond.server.error.NotImplementedException;
 import dev.sessiond.server.error.Reason;
 import dev.sessiond.server.error.SessiondException;
 import dev.sessiond.server.error.StoreUnavailableException;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
@@ -113,6 +117,53 @@ class ErrorMapperTest {
         ErrorInfo info = errorInfo(e).orElseThrow();
         assertThat(info.getDomain()).isEqualTo("sessiond");
         assertThat(info.getReason()).isEqualTo(failure.reason().name());
+    }
+
+    @Test
+    void aRepeatedFailure_getsTheSameAnswer_inTrailersOfItsOwn() throws InvalidProtocolBufferException {
+        StatusRuntimeException first = ErrorMapper.toStatusException(
+                new AuthenticationException(Reason.TOKEN_SIGNATURE_INVALID, "the signature is not valid"));
+        first.getTrailers().put(Metadata.Key.of("grpc-status", Metadata.ASCII_STRING_MARSHALLER), "16");
+        StatusRuntimeException second = ErrorMapper.toStatusException(
+                new AuthenticationException(Reason.TOKEN_SIGNATURE_INVALID, "the signature is not valid"));
+
+        assertThat(second.getTrailers()).isNotSameAs(first.getTrailers());
+        assertThat(second.getTrailers().keys()).containsExactly("grpc-status-details-bin");
+        assertThat(StatusProto.fromThrowable(second)).isEqualTo(StatusProto.fromThrowable(first));
+        assertThat(errorInfo(second).orElseThrow().getReason()).isEqualTo("TOKEN_SIGNATURE_INVALID");
+        assertThat(second.getStatus().getDescription()).isEqualTo("the signature is not valid");
+    }
+
+    @Test
+    void failuresWithTheSameMessage_keepTheirOwnMetadataAndRetryDelay() throws InvalidProtocolBufferException {
+        StatusRuntimeException soon = ErrorMapper.toStatusException(LimitExceededException.serverBusy(Duration.ofSeconds(1)));
+        StatusRuntimeException later = ErrorMapper.toStatusException(LimitExceededException.serverBusy(Duration.ofSeconds(7)));
+
+        assertThat(retryDelay(soon)).isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(1).build());
+        assertThat(retryDelay(later)).isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(7).build());
+        assertThat(errorInfo(ErrorMapper.toStatusException(new InvalidArgumentException("page_size", "-1"))).orElseThrow()
+                .getMetadataMap()).containsExactly(entry("field", "page_size"));
+        assertThat(errorInfo(ErrorMapper.toStatusException(new InvalidArgumentException("page_token", "-1"))).orElseThrow()
+                .getMetadataMap()).containsExactly(entry("field", "page_token"));
+    }
+
+    @Test
+    void failuresNamingWhatTheCallerSent_areAnsweredRight_pastTheAnswersKept() throws InvalidProtocolBufferException {
+        for (int i = 0; i < 3 * ErrorMapper.KEPT_PER_REASON; i++) {
+            StatusRuntimeException e = ErrorMapper.toStatusException(new AlreadyExistsException("login 'u" + i + "' is taken"));
+
+            assertThat(e.getStatus().getDescription()).isEqualTo("login 'u" + i + "' is taken");
+            assertThat(StatusProto.fromThrowable(e).getMessage()).isEqualTo("login 'u" + i + "' is taken");
+        }
+    }
+
+    private static com.google.protobuf.Duration retryDelay(StatusRuntimeException e) throws InvalidProtocolBufferException {
+        for (Any detail : StatusProto.fromThrowable(e).getDetailsList()) {
+            if (detail.is(RetryInfo.class)) {
+                return detail.unpack(RetryInfo.class).getRetryDelay();
+            }
+        }
+        throw new AssertionError("no RetryInfo in " + e);
     }
 
     @Test
