@@ -29,7 +29,10 @@ final class ClosingDao {
             SELECT s.id, s.user_id, u.login, s.client_kind, s.last_activity_ms, s.lifetime_end_ms FROM tree
             JOIN sessions s ON s.id = tree.id JOIN users u ON u.id = s.user_id
             """;
-    private static final String IDS_BY_USER = "SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms";
+    // A total order, so that two closings of one user's sessions at once lock them alike; sessions_user_create_idx
+    // (user_id, create_time_ms, id) gives it without a sort.
+    private static final String IDS_BY_USER =
+            "SELECT id FROM sessions WHERE user_id = :userId ORDER BY create_time_ms, id";
     private static final String DELETE = "DELETE FROM sessions WHERE id = :id";
 
     private ClosingDao() {}
