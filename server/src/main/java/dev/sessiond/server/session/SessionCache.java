@@ -200,16 +200,14 @@ final class SessionCache implements ChangeNotices.Listener {
     /** The configuration version, read with {@code load} unless remembered. */
     long configurationVersion(LongSupplier load) {
         long[] known = configuration;
-        if (known != null && notices.current()) {
-            long age = clock.millis() - known[1];
-            if (age < ttlMillis) {
-                if (age >= refreshAfterMillis && claimRefresh(CONFIGURATION_REFRESH)) {
-                    refresh(CONFIGURATION_REFRESH, () -> loadConfiguration(load));
-                }
-                return known[0];
-            }
+        long age = known == null ? Long.MAX_VALUE : clock.millis() - known[1];
+        if (age >= ttlMillis || !notices.current()) {
+            return loadConfiguration(load);
         }
-        return loadConfiguration(load);
+        if (age >= refreshAfterMillis && claimRefresh(CONFIGURATION_REFRESH)) {
+            refresh(CONFIGURATION_REFRESH, () -> loadConfiguration(load));
+        }
+        return known[0];
     }
 
     private long loadConfiguration(LongSupplier load) {

@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -83,6 +85,13 @@ public final class SessionService implements UserSessionsCloser {
     private final SessionCache cache;
     private final Clock clock;
     private final SessionRecorder recorder;
+    /**
+     * The cache's store reads, made once: a method reference written at each call is an object
+     * made at each call, and the JIT cannot leave it out, since the cache may hand it on to its
+     * refresher thread.
+     */
+    private final Function<UUID, Optional<StoredSession>> sessionReader = this::load;
+    private final LongSupplier configurationReader = this::readConfigurationVersion;
 
     public SessionService(Jdbi jdbi, TokenCodec tokens, SessionPolicy policy, ClientKinds clientKinds,
             ActivityRecorder activity, AuditLog audit, SeatPool seats, ChangeNotices notices, Clock clock,
@@ -232,7 +241,7 @@ public final class SessionService implements UserSessionsCloser {
      */
     public Session validate(String token) {
         Claims claims = tokens.verify(token);
-        StoredSession stored = cache.get(claims.sessionId(), this::load)
+        StoredSession stored = cache.get(claims.sessionId(), sessionReader)
                 .filter(s -> s.session().user().id().equals(claims.userId()))
                 .filter(s -> constantTimeEquals(s.secretHash(), claims.secretHash()))
                 .orElseThrow(SessionService::notFound);
@@ -257,7 +266,7 @@ public final class SessionService implements UserSessionsCloser {
      */
     public Optional<Session> tryGet(UUID id) {
         Instant now = now();
-        return cache.get(id, this::load).flatMap(s -> withLatestActivity(s.session(), now))
+        return cache.get(id, sessionReader).flatMap(s -> withLatestActivity(s.session(), now))
                 .filter(s -> !isExpired(s, now));
     }
 
@@ -358,8 +367,7 @@ public final class SessionService implements UserSessionsCloser {
 
     /** The store-wide configuration version (remembered, exactly: every increment evicts it). */
     public long configurationVersion() {
-        return cache.configurationVersion(() ->
-                StoreErrors.guard(() -> jdbi.withHandle(SessionDao::readConfigurationVersion)));
+        return cache.configurationVersion(configurationReader);
     }
 
     private int deleteTree(Handle h, UUID id, CloseKind kind, Actor actor, Instant now, boolean withAudit, String why) {
@@ -419,6 +427,10 @@ public final class SessionService implements UserSessionsCloser {
         return StoreErrors.guard(() -> jdbi.withHandle(h -> SessionDao.readById(h, id)));
     }
 
+    private long readConfigurationVersion() {
+        return StoreErrors.guard(() -> jdbi.withHandle(SessionDao::readConfigurationVersion));
+    }
+
     /**
      * A session as read (or cached), with the latest use this server knows of. When that still
      * leaves it idle past its timeout within its lifetime, it is read again: other servers may
@@ -427,7 +439,7 @@ public final class SessionService implements UserSessionsCloser {
     private Optional<Session> withLatestActivity(Session read, Instant now) {
         Session session = withRememberedActivity(read);
         if (isExpired(session, now) && now.isBefore(session.lifetimeEnd())) {
-            return cache.reload(session.id(), this::load).map(s -> withRememberedActivity(s.session()));
+            return cache.reload(session.id(), sessionReader).map(s -> withRememberedActivity(s.session()));
         }
         return Optional.of(session);
     }
