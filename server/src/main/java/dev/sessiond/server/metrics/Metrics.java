@@ -154,13 +154,18 @@ public final class Metrics implements AutoCloseable {
     /** How validations found their sessions: in the session cache or in the store, and the re-reads ahead of expiry. */
     public void sessionCache(SessionService sessions) {
         String help = "Session reads of validations, TryGetSession and UpdateLastActivity: hit = answered from the "
-                + "session cache, miss = read from the store";
+                + "session cache, miss = read from the store, shared = waited for another call's read of the same "
+                + "session from the store";
         FunctionCounter.builder(CACHE_READS, sessions, SessionService::cacheHits)
                 .tag("result", "hit")
                 .description(help)
                 .register(registry);
         FunctionCounter.builder(CACHE_READS, sessions, SessionService::cacheMisses)
                 .tag("result", "miss")
+                .description(help)
+                .register(registry);
+        FunctionCounter.builder(CACHE_READS, sessions, SessionService::cacheSharedReads)
+                .tag("result", "shared")
                 .description(help)
                 .register(registry);
         FunctionCounter.builder(CACHE_REFRESHES, sessions, SessionService::cacheRefreshes)

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sessiond.server.session.SessionDao.StoredSession;
+import dev.sessiond.server.store.CallDeadline;
 import dev.sessiond.server.store.ChangeNotices;
+import dev.sessiond.server.store.NonBlocking;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,15 +16,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +55,16 @@ import org.slf4j.LoggerFactory;
  * thread: without it, every entry read in one burst (a server's first minute, a cache emptied)
  * expired in the same second, and every validation of them went to the store on a call thread
  * at once (README "Performance"). Entries not hit in that last quarter expire as before.
+ *
+ * <p>Calls that miss the same session at once share one read of it, and so do calls that find
+ * the configuration version expired: a service's own session behind every call it makes, or a
+ * user's token validated by every service one request reaches, would otherwise be read once per
+ * call after a restart, an emptied cache or a change of the user. The first call reads; the
+ * others wait for that read (at most until their own deadline) and take its answer, unless the
+ * entry was evicted between the read's start and their arrival: then the read may predate a
+ * change they must see, and the next of them reads afresh for itself and those after it. A call
+ * on the transport's thread never waits for another's read: its own read stops short of the
+ * store, and it starts again where it may wait.
  * Thread-safe.
  */
 final class SessionCache implements ChangeNotices.Listener {
@@ -60,8 +77,8 @@ final class SessionCache implements ChangeNotices.Listener {
     private static final String CONFIGURATION = "c";
     /** Re-reads queued or running at most; a hit beyond that leaves its entry to a later hit, or to expire. */
     private static final int MAX_REFRESHES = 1_024;
-    /** The configuration version's place among the {@link #refreshing} session ids. */
-    private static final Object CONFIGURATION_REFRESH = "the configuration version";
+    /** The configuration version's place among the session ids of {@link #refreshing} and {@link #reading}. */
+    private static final Object CONFIGURATION_KEY = "the configuration version";
 
     private static final Logger log = LoggerFactory.getLogger(SessionCache.class);
 
@@ -73,11 +90,17 @@ final class SessionCache implements ChangeNotices.Listener {
     /** How long after its read an entry's hits start re-reading it: three quarters of the ttl. */
     private final long refreshAfterMillis;
     private final Executor refresher;
-    /** Session ids (and {@link #CONFIGURATION_REFRESH}) whose re-read is queued or running: one at a time each. */
+    /** Session ids (and {@link #CONFIGURATION_KEY}) whose re-read is queued or running: one at a time each. */
     private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
-    /** Reads answered from memory, reads that went to the store for a call, and re-reads ahead of expiry. */
+    /** Session ids (and {@link #CONFIGURATION_KEY}) being read from the store for a call, and that read's answer. */
+    private final ConcurrentMap<Object, SharedRead> reading = new ConcurrentHashMap<>();
+    /**
+     * Reads answered from memory, reads that went to the store for a call, reads that took the
+     * answer of another call's read of the same session, and re-reads ahead of expiry.
+     */
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder shared = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     /** Evictions per stripe of session ids; a read is kept only if its stripe saw none meanwhile. */
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
@@ -119,7 +142,7 @@ final class SessionCache implements ChangeNotices.Listener {
             }
             return Optional.of(kept.stored());
         }
-        return fromStore(loadAndKeep(id, load));
+        return readOnce(id, () -> generation(id), () -> fromStore(loadAndKeep(id, load)), shared::increment);
     }
 
     /** Reads the session from the store again (e.g. for activity other servers wrote) and keeps what it finds. */
@@ -151,6 +174,51 @@ final class SessionCache implements ChangeNotices.Listener {
             }
         }
         return loaded;
+    }
+
+    /**
+     * What {@code read} answers, or what a read of {@code key} running already for another call
+     * answers when it began after the last change of {@code generation} before this call
+     * arrived: such a read is as fresh as one of this call's own. One that began before an
+     * eviction is replaced by this call's read, which the calls after it share in turn. When the
+     * shared read fails or outlasts this call's deadline, {@code read} runs for this call alone.
+     * {@code whenShared} runs when this call took another's answer.
+     */
+    private <T> T readOnce(Object key, LongSupplier generation, Supplier<T> read, Runnable whenShared) {
+        if (NonBlocking.active()) {
+            return read.get(); // stops short of the store, to start again where waiting is allowed
+        }
+        SharedRead mine = new SharedRead(generation.getAsLong(), new CompletableFuture<>());
+        while (true) {
+            SharedRead running = reading.putIfAbsent(key, mine);
+            if (running == null) {
+                break;
+            }
+            // Generations only grow: equal, nothing was evicted between its start and this call's arrival; greater,
+            // it began after this call arrived.
+            if (running.generation() >= mine.generation()) {
+                if (!running.awaited()) {
+                    return read.get();
+                }
+                whenShared.run();
+                @SuppressWarnings("unchecked") // the key's reads all answer the same type
+                T answer = (T) running.answer().join();
+                return answer;
+            }
+            if (reading.replace(key, running, mine)) {
+                break;
+            }
+        }
+        try {
+            T answer = read.get();
+            mine.answer().complete(answer);
+            return answer;
+        } catch (RuntimeException | Error e) {
+            mine.answer().completeExceptionally(e);
+            throw e;
+        } finally {
+            reading.remove(key, mine);
+        }
     }
 
     /** Claims the re-read of {@code key}: false when one is queued already, or too many are. */
@@ -192,6 +260,11 @@ final class SessionCache implements ChangeNotices.Listener {
         return misses.sum();
     }
 
+    /** Session reads that took the answer of another call's read of the same session, running when they missed. */
+    long shared() {
+        return shared.sum();
+    }
+
     /** Sessions, and the configuration version, re-read in the background ahead of their entry's expiry. */
     long refreshes() {
         return refreshes.sum();
@@ -199,13 +272,16 @@ final class SessionCache implements ChangeNotices.Listener {
 
     /** The configuration version, read with {@code load} unless remembered. */
     long configurationVersion(LongSupplier load) {
-        long[] known = configuration;
-        long age = known == null ? Long.MAX_VALUE : clock.millis() - known[1];
-        if (age >= ttlMillis || !notices.current()) {
+        if (sessions == null || !notices.current()) {
             return loadConfiguration(load);
         }
-        if (age >= refreshAfterMillis && claimRefresh(CONFIGURATION_REFRESH)) {
-            refresh(CONFIGURATION_REFRESH, () -> loadConfiguration(load));
+        long[] known = configuration;
+        long age = known == null ? Long.MAX_VALUE : clock.millis() - known[1];
+        if (age >= ttlMillis) {
+            return readOnce(CONFIGURATION_KEY, configurationGeneration::get, () -> loadConfiguration(load), () -> {});
+        }
+        if (age >= refreshAfterMillis && claimRefresh(CONFIGURATION_KEY)) {
+            refresh(CONFIGURATION_KEY, () -> loadConfiguration(load));
         }
         return known[0];
     }
@@ -311,4 +387,26 @@ final class SessionCache implements ChangeNotices.Listener {
 
     /** A session as read, and from when a hit re-reads it. */
     private record Kept(StoredSession stored, long refreshFrom) {}
+
+    /** A read from the store for a call, the generation of its entry when it began, and its answer to come. */
+    private record SharedRead(long generation, CompletableFuture<Object> answer) {
+
+        /** Waits for the answer; false when the read failed or the current call's deadline came first. */
+        boolean awaited() {
+            try {
+                long nanos = CallDeadline.remainingNanos();
+                if (nanos == Long.MAX_VALUE) {
+                    answer.get();
+                } else {
+                    answer.get(nanos, TimeUnit.NANOSECONDS);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        }
+    }
 }

@@ -119,6 +119,11 @@ public final class SessionService implements UserSessionsCloser {
         return cache.misses();
     }
 
+    /** Session reads of validations that took the answer of another call's read of the same session from the store. */
+    public long cacheSharedReads() {
+        return cache.shared();
+    }
+
     /** Cached sessions in use, and the configuration version, re-read in the background ahead of their expiry. */
     public long cacheRefreshes() {
         return cache.refreshes();

@@ -1,10 +1,7 @@
 package dev.sessiond.server.store;
 
-import io.grpc.Context;
-import io.grpc.Deadline;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementCustomizer;
 
@@ -29,10 +26,10 @@ final class DeadlineTimeouts implements StatementCustomizer {
 
     @Override
     public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
-        Deadline deadline = Context.current().getDeadline();
+        long remainingNanos = CallDeadline.remainingNanos();
         int seconds = fallbackSeconds;
-        if (deadline != null) {
-            long remainingMs = Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS));
+        if (remainingNanos != Long.MAX_VALUE) {
+            long remainingMs = remainingNanos / 1_000_000;
             seconds = (int) Math.max(1, Math.min(fallbackSeconds, (remainingMs + 999) / 1000));
         }
         if (statement.getQueryTimeout() != seconds) {

@@ -2,9 +2,11 @@ package dev.sessiond.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.ChangeNotices;
+import dev.sessiond.server.store.NonBlocking;
 import dev.sessiond.server.testing.MutableClock;
 import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
@@ -14,16 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * The session cache's bookkeeping, driven the way its callers drive it: reads through a loader
  * (here counting its calls instead of reading a store) and notices as the change feed delivers
- * them. The races are staged deterministically — a notice heard while a read is in flight.
+ * them. The races are staged deterministically — a notice heard while a read is in flight, calls
+ * that miss while another call's read is held in the loader.
  */
 class SessionCacheCoherenceTest {
 
@@ -259,6 +267,126 @@ class SessionCacheCoherenceTest {
         assertThat(loader.calls).as("read on the first hit after the ttl").hasValue(1);
     }
 
+    @Test
+    void callsThatMissTheSameSessionAtOnce_shareOneRead() throws Exception {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        Gate store = new Gate();
+        Function<UUID, Optional<StoredSession>> loader = unused -> {
+            store.pass();
+            return Optional.of(stored);
+        };
+
+        Call<Optional<StoredSession>> first = new Call<>(() -> cache.get(id, loader));
+        store.awaitEntered(1);
+        Call<Optional<StoredSession>> second = new Call<>(() -> cache.get(id, loader)).awaitBlocked();
+        Call<Optional<StoredSession>> third = new Call<>(() -> cache.get(id, loader)).awaitBlocked();
+        store.open();
+
+        assertThat(List.of(first.result(), second.result(), third.result())).containsOnly(Optional.of(stored));
+        assertThat(store.entered).as("one read for the three calls").hasValue(1);
+        assertThat(cache.misses()).isEqualTo(1);
+        assertThat(cache.shared()).isEqualTo(2);
+        cache.get(id, loader);
+        assertThat(cache.hits()).as("and the read was kept").isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatMissesAfterANotice_doesNotTakeAReadThatBeganBeforeIt() throws Exception {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        Gate store = new Gate();
+        AtomicInteger reads = new AtomicInteger();
+        // The first read finds the session open; the close commits, and its notice arrives, while it is in flight.
+        Function<UUID, Optional<StoredSession>> loader = unused -> {
+            boolean first = reads.incrementAndGet() == 1;
+            store.pass();
+            return first ? Optional.of(stored) : Optional.empty();
+        };
+
+        Call<Optional<StoredSession>> first = new Call<>(() -> cache.get(id, loader));
+        store.awaitEntered(1);
+        cache.changed("s:" + id);
+        Call<Optional<StoredSession>> second = new Call<>(() -> cache.get(id, loader));
+        store.awaitEntered(2);
+        Call<Optional<StoredSession>> third = new Call<>(() -> cache.get(id, loader)).awaitBlocked();
+        store.open();
+
+        assertThat(first.result()).as("began before the close").contains(stored);
+        assertThat(second.result()).as("read afresh after the notice: closed").isEmpty();
+        assertThat(third.result()).as("took the fresh read").isEmpty();
+        assertThat(reads).hasValue(2);
+        assertThat(cache.shared()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallWaitingForAReadThatFails_readsForItself() throws Exception {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        Gate store = new Gate();
+        AtomicInteger reads = new AtomicInteger();
+        Function<UUID, Optional<StoredSession>> loader = unused -> {
+            store.pass();
+            if (reads.incrementAndGet() == 1) {
+                throw new IllegalStateException("the store is away");
+            }
+            return Optional.of(stored);
+        };
+
+        Call<Optional<StoredSession>> first = new Call<>(() -> cache.get(id, loader));
+        store.awaitEntered(1);
+        Call<Optional<StoredSession>> second = new Call<>(() -> cache.get(id, loader)).awaitBlocked();
+        store.open();
+
+        assertThatThrownBy(first::result).hasRootCauseMessage("the store is away");
+        assertThat(second.result()).as("its own read, not the first one's failure").contains(stored);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void onTheTransportsThread_aMissDoesNotWaitForAnotherCallsRead() throws Exception {
+        StoredSession stored = session(alice);
+        UUID id = stored.session().id();
+        Gate store = new Gate();
+        Call<Optional<StoredSession>> first = new Call<>(() -> cache.get(id, unused -> {
+            store.pass();
+            return Optional.of(stored);
+        }));
+        store.awaitEntered(1);
+        AtomicInteger transportReads = new AtomicInteger();
+        NonBlocking transport = new NonBlocking(Runnable::run);
+
+        // Waiting here would hang the transport's thread until the first read ends (the test would time out).
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> transport.execute(() ->
+                cache.get(id, unused -> {
+                    transportReads.incrementAndGet();
+                    NonBlocking.checkMayWait(); // what the store does before it takes a connection
+                    return Optional.of(stored);
+                }))).isInstanceOf(NonBlocking.WouldWait.class));
+        store.open();
+
+        assertThat(transportReads).as("stopped short of the store at once").hasValue(1);
+        assertThat(first.result()).contains(stored);
+    }
+
+    @Test
+    void callsThatFindTheConfigurationVersionExpiredAtOnce_shareOneRead() throws Exception {
+        Gate store = new Gate();
+        LongSupplier version = () -> {
+            store.pass();
+            return 7;
+        };
+
+        Call<Long> first = new Call<>(() -> cache.configurationVersion(version));
+        store.awaitEntered(1);
+        Call<Long> second = new Call<>(() -> cache.configurationVersion(version)).awaitBlocked();
+        store.open();
+
+        assertThat(first.result()).isEqualTo(7L);
+        assertThat(second.result()).isEqualTo(7L);
+        assertThat(store.entered).hasValue(1);
+    }
+
     /** Reads {@code stored} into the cache, then lets 50 of its 60 minutes pass; its id. */
     private UUID cachedIntoTheTtlsLastQuarter(StoredSession stored) {
         UUID id = stored.session().id();
@@ -292,6 +420,67 @@ class SessionCacheCoherenceTest {
             calls.incrementAndGet();
             during.run();
             return Optional.ofNullable(answer);
+        }
+    }
+
+    /** A store that holds every read at its door until the test opens it, counting the reads that came. */
+    private static final class Gate {
+        final AtomicInteger entered = new AtomicInteger();
+        private final CountDownLatch opened = new CountDownLatch(1);
+
+        void pass() {
+            entered.incrementAndGet();
+            try {
+                if (!opened.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never opened the store");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        void open() {
+            opened.countDown();
+        }
+
+        void awaitEntered(int reads) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (entered.get() < reads) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError(entered.get() + " reads came to the store, not " + reads);
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /** A call on a thread of its own, so that it can wait while the test goes on. */
+    private static final class Call<T> {
+        private final FutureTask<T> task;
+        private final Thread thread;
+
+        Call(Callable<T> body) {
+            task = new FutureTask<>(body);
+            thread = new Thread(task, "call");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Returns once the call waits: for another call's read, or at the store's door. */
+        Call<T> awaitBlocked() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+                if (System.nanoTime() - deadline > 0 || !thread.isAlive()) {
+                    throw new AssertionError("the call did not wait (" + thread.getState() + ")");
+                }
+                Thread.sleep(1);
+            }
+            return this;
+        }
+
+        T result() throws Exception {
+            return task.get(10, TimeUnit.SECONDS);
         }
     }
 
