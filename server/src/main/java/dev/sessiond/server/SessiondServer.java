@@ -154,7 +154,7 @@ public final class SessiondServer implements AutoCloseable {
         metrics.storeReachable(() -> storeReachable);
         StoreGauges gauges = new StoreGauges(metrics.registry(),
                 new SessionCensus(store.jdbi(), sessions, seats, config.sessionPolicy(), clock)::take,
-                config.licensePolicy().concurrentLicenses());
+                config.licensePolicy().concurrentLicenses(), config.metricsStoreMaxAge(), clock);
         // Up before the gRPC port, so orchestrators polling /readyz hear "starting" rather than nothing.
         ops = OpsHttpServer.start(config.metricsPort(), metrics, gauges::refresh, () -> readiness);
 

@@ -36,6 +36,7 @@ import java.util.Optional;
  * @param logLevel the root log level: ERROR, WARN, INFO, DEBUG or TRACE
  * @param domainSignIn directory domains (LDAP) and Windows (Kerberos) sign-in
  * @param metricsPort the HTTP port of /metrics, /healthz and /readyz; 0 picks a free one
+ * @param metricsStoreMaxAge how old the store's reading behind the /metrics gauges may be; 0 = read at every scrape
  * @param logFormat {@code text} or {@code json}
  * @param transport TLS and the limits of the gRPC port
  * @param hashing bounds on concurrent password hashing
@@ -59,6 +60,7 @@ public record Config(
         ReaperSettings reaper,
         DomainSignInConfig domainSignIn,
         int metricsPort,
+        Duration metricsStoreMaxAge,
         String logFormat,
         TransportSettings transport,
         HashingLimits hashing) {
@@ -75,6 +77,7 @@ public record Config(
         requireNonNull(clientKinds, "clientKinds");
         requireNonNull(defaultLicenseType, "defaultLicenseType");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(metricsStoreMaxAge, "metricsStoreMaxAge");
         requireNonNull(licensePolicy, "licensePolicy");
         requireNonNull(throttlePolicy, "throttlePolicy");
         requireNonNull(reaper, "reaper");
@@ -118,7 +121,8 @@ public record Config(
                 + ", logLevel=" + logLevel + ", licensePolicy=" + licensePolicy
                 + ", throttlePolicy=" + throttlePolicy + ", reaper=" + reaper
                 + ", domainSignIn=" + domainSignIn
-                + ", metricsPort=" + metricsPort + ", logFormat=" + logFormat + ", transport=" + transport
+                + ", metricsPort=" + metricsPort + ", metricsStoreMaxAge=" + metricsStoreMaxAge
+                + ", logFormat=" + logFormat + ", transport=" + transport
                 + ", hashing=" + hashing + "]";
     }
 }

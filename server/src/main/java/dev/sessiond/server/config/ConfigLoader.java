@@ -169,6 +169,7 @@ public final class ConfigLoader {
                         integer(Setting.REAPER_BATCH_SIZE, 500, 1, 100_000)),
                 new DomainSettingsReader(values, domainVariables, domainFlags).read(),
                 metricsPort,
+                zeroOrDuration(Setting.METRICS_STORE_MAX_AGE, Duration.ofSeconds(5), Duration.ofMinutes(5)),
                 oneOf(Setting.LOG_FORMAT, "text", Set.of("text", "json")),
                 transport(),
                 new HashingLimits(
@@ -268,15 +269,31 @@ public final class ConfigLoader {
      * database stays unseen: at most an hour.
      */
     private Duration cacheTtl() {
-        String value = values.get(Setting.SESSION_CACHE_TTL);
+        return zeroOrDuration(Setting.SESSION_CACHE_TTL, DEFAULT_CACHE_TTL, Duration.ofHours(1));
+    }
+
+    /** {@code 0}, or a positive duration up to {@code max} (written as in the message, e.g. {@code 1h}). */
+    private Duration zeroOrDuration(Setting setting, Duration fallback, Duration max) {
+        String value = values.get(setting);
         if (value != null && value.strip().equals("0")) {
             return Duration.ZERO;
         }
-        Duration ttl = duration(Setting.SESSION_CACHE_TTL, DEFAULT_CACHE_TTL);
-        if (ttl.compareTo(Duration.ofHours(1)) > 0) {
-            throw new ConfigException(Setting.SESSION_CACHE_TTL.variable(), ttl + " (expected: 0 or at most 1h)");
+        Duration parsed = duration(setting, fallback);
+        if (parsed.compareTo(max) > 0) {
+            throw new ConfigException(setting.variable(), parsed + " (expected: 0 or at most " + shortForm(max) + ")");
         }
-        return ttl;
+        return parsed;
+    }
+
+    /** {@code 1h}, {@code 5m}, {@code 30s} for whole hours, minutes or seconds; ISO-8601 otherwise. */
+    private static String shortForm(Duration d) {
+        if (d.toSeconds() % 3600 == 0 && d.toNanosPart() == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toSeconds() % 60 == 0 && d.toNanosPart() == 0) {
+            return d.toMinutes() + "m";
+        }
+        return d.toNanosPart() == 0 ? d.toSeconds() + "s" : d.toString();
     }
 
     private Optional<Integer> optionalInteger(Setting setting, int min, int max) {

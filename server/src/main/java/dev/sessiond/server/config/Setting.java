@@ -48,6 +48,8 @@ public enum Setting {
     KERBEROS_REALMS("(the service principal's realm = its first label)",
             "realms whose users may sign in, each with its domain: CORP.EXAMPLE.COM=CORP,EU.EXAMPLE.COM=EU"),
     METRICS_PORT("9464", "HTTP port of /metrics (Prometheus), /healthz and /readyz (0 = any free port)"),
+    METRICS_STORE_MAX_AGE("5s", "the gauges /metrics reads from the store (active sessions, seats, configuration "
+            + "version) are read at most this often; scrapes in between share the last reading (0 = every scrape)"),
     LOG_FORMAT("text", "log format: text (one line per event) or json (one JSON object per line)"),
     TLS_CERT("(unset: plaintext)", "PEM certificate chain of the gRPC port; with TLS_KEY, turns on TLS"),
     TLS_KEY("(unset)", "PEM private key (unencrypted PKCS#8) of that certificate"),

@@ -120,6 +120,8 @@ class ConfigLoaderTest {
                 bad("SESSIOND_METRICS_PORT", "65536"),
                 Arguments.of("SESSIOND_METRICS_PORT", Map.of("SESSIOND_GRPC_PORT", "9000", "SESSIOND_METRICS_PORT", "9000"),
                         NO_FLAGS),
+                bad("SESSIOND_METRICS_STORE_MAX_AGE", "6m"),
+                bad("SESSIOND_METRICS_STORE_MAX_AGE", "-5s"),
                 bad("SESSIOND_LOG_FORMAT", "xml"),
                 bad("SESSIOND_MAX_MESSAGE_SIZE", "64KB"),
                 bad("SESSIOND_MAX_MESSAGE_SIZE", "512"), // below 1 KiB
@@ -160,6 +162,7 @@ class ConfigLoaderTest {
         Config config = ConfigLoader.load(Map.of());
 
         assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.metricsStoreMaxAge()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.logFormat()).isEqualTo("text");
         assertThat(config.transport()).isEqualTo(TransportSettings.DEFAULTS);
         assertThat(config.transport().tls()).isEmpty();
@@ -181,12 +184,14 @@ class ConfigLoaderTest {
 
     @Test
     void load_readsTheTransportAndOperationsSettings() {
-        Config config = ConfigLoader.load(Map.of("SESSIOND_METRICS_PORT", "0", "SESSIOND_LOG_FORMAT", "JSON",
+        Config config = ConfigLoader.load(Map.of("SESSIOND_METRICS_PORT", "0", "SESSIOND_METRICS_STORE_MAX_AGE", "0",
+                "SESSIOND_LOG_FORMAT", "JSON",
                 "SESSIOND_MAX_CONNECTION_IDLE", "5m", "SESSIOND_RST_FRAMES_WINDOW", "10s",
                 "SESSIOND_PASSWORD_HASH_CONCURRENCY", "3", "SESSIOND_PASSWORD_HASH_MAX_WAIT", "250ms"),
                 "--max-calls-per-connection", "7");
 
         assertThat(config.metricsPort()).isZero();
+        assertThat(config.metricsStoreMaxAge()).isZero();
         assertThat(config.logFormat()).isEqualTo("json");
         assertThat(config.transport().maxConnectionIdle()).contains(Duration.ofMinutes(5));
         assertThat(config.transport().maxConnectionAge()).isEmpty();

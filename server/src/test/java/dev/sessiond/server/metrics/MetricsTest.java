@@ -40,8 +40,10 @@ class MetricsTest {
 
     @Test
     void scrape_afterAScriptedScenario_showsExactlyWhatHappened() throws Exception {
+        // Every scrape reads the store (0), so that each shows the scenario up to it.
         try (TestServer sessiond = TestServer.start(dir, Map.of("SESSIOND_CONCURRENT_LICENSES", "2",
-                "SESSIOND_LOGIN_MAX_FAILURES", "2", "SESSIOND_REAPER_INTERVAL", "1h"))) {
+                "SESSIOND_LOGIN_MAX_FAILURES", "2", "SESSIOND_REAPER_INTERVAL", "1h",
+                "SESSIOND_METRICS_STORE_MAX_AGE", "0"))) {
             Scrape before = Scrape.of(sessiond.metricsPort());
 
             String admin = sessiond.adminToken();                                     // open: ok (personal, desktop)
