@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessiond.server.session.ClientKind;
 import dev.sessiond.server.session.SessionCensus;
 import dev.sessiond.server.testing.MutableClock;
+import dev.sessiond.server.testing.StoreGate;
 import dev.sessiond.server.user.LicenseType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -62,21 +61,19 @@ class StoreGaugesTest {
 
     @Test
     void aScrapeDuringAReading_waitsForItAndSharesIt() throws Exception {
-        CountDownLatch inStore = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        StoreGate store = new StoreGate();
         StoreGauges gauges = gauges(Duration.ofSeconds(5), counting(() -> {
-            inStore.countDown();
-            await(release);
+            store.pass();
             return counts(readings.get());
         }));
         Thread first = new Thread(gauges::refresh, "first scrape");
         first.start();
-        assertThat(inStore.await(10, TimeUnit.SECONDS)).isTrue();
+        store.awaitEntered(1);
         Thread second = new Thread(gauges::refresh, "second scrape");
         second.start();
-        awaitBlocked(second);
+        StoreGate.awaitState(second, Thread.State.BLOCKED, Thread.State.WAITING);
 
-        release.countDown();
+        store.open();
         first.join(10_000);
         second.join(10_000);
 
@@ -122,26 +119,5 @@ class StoreGaugesTest {
     private static SessionCensus.Counts counts(long version) {
         return new SessionCensus.Counts(List.of(new SessionCensus.Active(LicenseType.PERSONAL, ClientKind.WEB, 1)),
                 0, 0, version);
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void awaitBlocked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.BLOCKED && thread.getState() != Thread.State.WAITING) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the scrape did not wait (" + thread.getState() + ")");
-            }
-            Thread.sleep(1);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.sessiond.server.session.SessionDao.StoredSession;
 import dev.sessiond.server.store.ChangeNotices;
 import dev.sessiond.server.store.NonBlocking;
 import dev.sessiond.server.testing.MutableClock;
+import dev.sessiond.server.testing.StoreGate;
 import dev.sessiond.server.user.LicenseType;
 import dev.sessiond.server.user.User;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -271,7 +271,7 @@ class SessionCacheCoherenceTest {
     void callsThatMissTheSameSessionAtOnce_shareOneRead() throws Exception {
         StoredSession stored = session(alice);
         UUID id = stored.session().id();
-        Gate store = new Gate();
+        StoreGate store = new StoreGate();
         Function<UUID, Optional<StoredSession>> loader = unused -> {
             store.pass();
             return Optional.of(stored);
@@ -284,7 +284,7 @@ class SessionCacheCoherenceTest {
         store.open();
 
         assertThat(List.of(first.result(), second.result(), third.result())).containsOnly(Optional.of(stored));
-        assertThat(store.entered).as("one read for the three calls").hasValue(1);
+        assertThat(store.entered()).as("one read for the three calls").isEqualTo(1);
         assertThat(cache.misses()).isEqualTo(1);
         assertThat(cache.shared()).isEqualTo(2);
         cache.get(id, loader);
@@ -295,7 +295,7 @@ class SessionCacheCoherenceTest {
     void aCallThatMissesAfterANotice_doesNotTakeAReadThatBeganBeforeIt() throws Exception {
         StoredSession stored = session(alice);
         UUID id = stored.session().id();
-        Gate store = new Gate();
+        StoreGate store = new StoreGate();
         AtomicInteger reads = new AtomicInteger();
         // The first read finds the session open; the close commits, and its notice arrives, while it is in flight.
         Function<UUID, Optional<StoredSession>> loader = unused -> {
@@ -323,7 +323,7 @@ class SessionCacheCoherenceTest {
     void aCallWaitingForAReadThatFails_readsForItself() throws Exception {
         StoredSession stored = session(alice);
         UUID id = stored.session().id();
-        Gate store = new Gate();
+        StoreGate store = new StoreGate();
         AtomicInteger reads = new AtomicInteger();
         Function<UUID, Optional<StoredSession>> loader = unused -> {
             store.pass();
@@ -347,7 +347,7 @@ class SessionCacheCoherenceTest {
     void onTheTransportsThread_aMissDoesNotWaitForAnotherCallsRead() throws Exception {
         StoredSession stored = session(alice);
         UUID id = stored.session().id();
-        Gate store = new Gate();
+        StoreGate store = new StoreGate();
         Call<Optional<StoredSession>> first = new Call<>(() -> cache.get(id, unused -> {
             store.pass();
             return Optional.of(stored);
@@ -371,7 +371,7 @@ class SessionCacheCoherenceTest {
 
     @Test
     void callsThatFindTheConfigurationVersionExpiredAtOnce_shareOneRead() throws Exception {
-        Gate store = new Gate();
+        StoreGate store = new StoreGate();
         LongSupplier version = () -> {
             store.pass();
             return 7;
@@ -384,7 +384,7 @@ class SessionCacheCoherenceTest {
 
         assertThat(first.result()).isEqualTo(7L);
         assertThat(second.result()).isEqualTo(7L);
-        assertThat(store.entered).hasValue(1);
+        assertThat(store.entered()).isEqualTo(1);
     }
 
     /** Reads {@code stored} into the cache, then lets 50 of its 60 minutes pass; its id. */
@@ -423,38 +423,6 @@ class SessionCacheCoherenceTest {
         }
     }
 
-    /** A store that holds every read at its door until the test opens it, counting the reads that came. */
-    private static final class Gate {
-        final AtomicInteger entered = new AtomicInteger();
-        private final CountDownLatch opened = new CountDownLatch(1);
-
-        void pass() {
-            entered.incrementAndGet();
-            try {
-                if (!opened.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("the test never opened the store");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        void open() {
-            opened.countDown();
-        }
-
-        void awaitEntered(int reads) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (entered.get() < reads) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError(entered.get() + " reads came to the store, not " + reads);
-                }
-                Thread.sleep(1);
-            }
-        }
-    }
-
     /** A call on a thread of its own, so that it can wait while the test goes on. */
     private static final class Call<T> {
         private final FutureTask<T> task;
@@ -468,14 +436,8 @@ class SessionCacheCoherenceTest {
         }
 
         /** Returns once the call waits: for another call's read, or at the store's door. */
-        Call<T> awaitBlocked() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
-                if (System.nanoTime() - deadline > 0 || !thread.isAlive()) {
-                    throw new AssertionError("the call did not wait (" + thread.getState() + ")");
-                }
-                Thread.sleep(1);
-            }
+        Call<T> awaitBlocked() {
+            StoreGate.awaitState(thread, Thread.State.WAITING, Thread.State.TIMED_WAITING);
             return this;
         }
 
